@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Dynamo.MicroBenchmarks.RingBenchmarks).Assembly).Run(args);

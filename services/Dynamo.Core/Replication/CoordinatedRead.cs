@@ -1,0 +1,215 @@
+using Dynamo.Core.Partitioning;
+using Dynamo.Core.Runtime;
+using Dynamo.Core.Versioning;
+
+namespace Dynamo.Core.Replication;
+
+/// <summary>
+/// A get coordinated by this node (§4.5, §5): ask the first N healthy nodes of the preference list,
+/// answer with every causally concurrent version once R have replied, then keep listening a little
+/// longer and read-repair the primaries that returned stale versions.
+/// </summary>
+internal sealed class CoordinatedRead : Operation
+{
+    private readonly QuorumCoordinator _owner;
+    private readonly NodeId _client;
+    private readonly ClientRead _msg;
+    private readonly PreferenceList _pref;
+    private readonly int _r;
+    private readonly List<NodeId> _targets = [];
+    private readonly HashSet<NodeId> _used = [];
+    private readonly List<ReadRepair.Reply> _replies = [];
+    private readonly Dictionary<long, NodeId> _targetOfRequest = [];
+    private int _primarySlotsMissing;
+    private bool _replied;
+
+    public CoordinatedRead(QuorumCoordinator owner, NodeId client, ClientRead msg, PreferenceList pref, int r)
+    {
+        _owner = owner;
+        _client = client;
+        _msg = msg;
+        _pref = pref;
+        _r = r;
+    }
+
+    private NodeContext Ctx => _owner.Context;
+
+    public void Start()
+    {
+        var ops = _owner.Operations;
+        ops.Start(this);
+        foreach (var p in _pref.Primaries)
+        {
+            _used.Add(p);
+            if (p == Ctx.Self || Ctx.IsAvailable(p))
+            {
+                _targets.Add(p);
+            }
+            else
+            {
+                _primarySlotsMissing++;
+            }
+        }
+
+        for (int i = 0; i < _primarySlotsMissing; i++)
+        {
+            if (NextFallback() is { } f)
+            {
+                _targets.Add(f);
+            }
+        }
+
+        foreach (var t in _targets.ToArray())
+        {
+            Ask(t);
+        }
+
+        ops.Deadline(this, Ctx.Options.ReplicaTimeoutMs, OperationDeadline.Replica);
+        ops.Deadline(this, Ctx.Options.RequestTimeoutMs, OperationDeadline.Request);
+        Progress();
+    }
+
+    private void Ask(NodeId target)
+    {
+        if (target == Ctx.Self)
+        {
+            _replies.Add(new ReadRepair.Reply(target, _owner.Replica.ReadLocal(_msg.Table, _msg.Key), _pref.IsPrimary(target)));
+            return;
+        }
+
+        long id = _owner.Operations.Send(this, target, rid => new ReplicaRead(rid, _msg.Table, _msg.Key));
+        _targetOfRequest[id] = target;
+    }
+
+    private NodeId? NextFallback()
+    {
+        foreach (var f in _pref.Fallbacks)
+        {
+            if (!_used.Contains(f) && Ctx.IsAvailable(f))
+            {
+                _used.Add(f);
+                return f;
+            }
+        }
+
+        return null;
+    }
+
+    public override void OnResponse(NodeId from, long requestId, Message response)
+    {
+        if (!_targetOfRequest.Remove(requestId, out var target))
+        {
+            return;
+        }
+
+        switch (response)
+        {
+            case ReplicaReadReply reply:
+                _replies.Add(new ReadRepair.Reply(target, reply.Set, _pref.IsPrimary(target)));
+                Progress();
+                break;
+            case DeliveryFailed:
+                _targets.Remove(target);
+                if (NextFallback() is { } f)
+                {
+                    _targets.Add(f);
+                    Ask(f);
+                }
+
+                Progress();
+                break;
+        }
+    }
+
+    public override void OnDeadline(OperationDeadline kind)
+    {
+        switch (kind)
+        {
+            case OperationDeadline.Replica when !_replied:
+                // Too few answers so far: widen the read to the next healthy fallbacks.
+                int missing = _r - _replies.Count;
+                for (int i = 0; i < missing; i++)
+                {
+                    if (NextFallback() is { } f)
+                    {
+                        _targets.Add(f);
+                        Ask(f);
+                    }
+                }
+
+                Progress();
+                break;
+            case OperationDeadline.Request when !_replied:
+                _replied = true;
+                _owner.Reply(_client, new ClientReply(
+                    _msg.RequestId,
+                    ClientStatus.Unavailable,
+                    Error: $"Only {_replies.Count} of the {_r} replicas required (r) answered in time.",
+                    Replied: _replies.Count,
+                    Required: _r));
+                Finish();
+                break;
+            case OperationDeadline.Linger:
+            case OperationDeadline.Request:
+                Finish();
+                break;
+        }
+    }
+
+    private void Progress()
+    {
+        if (!_replied && _replies.Count >= _r)
+        {
+            _replied = true;
+            Answer();
+            if (_replies.Count < _targets.Count)
+            {
+                _owner.Operations.Deadline(this, Ctx.Options.ReadLingerMs, OperationDeadline.Linger);
+            }
+        }
+
+        if (_replied && _replies.Count >= _targets.Count)
+        {
+            Finish();
+        }
+    }
+
+    private void Answer()
+    {
+        var (merged, _) = ReadRepair.Plan(_replies);
+        var values = merged?.LiveValues() ?? [];
+        string? context = merged is null ? null : Ctx.Contexts.Encode(merged.Context(), _msg.Table, _msg.Key);
+        Ctx.Stats.SiblingsReturned += values.Count;
+        _owner.Reply(_client, values.Count == 0
+            ? new ClientReply(_msg.RequestId, ClientStatus.NotFound, context, Replied: _replies.Count, Required: _r)
+            : new ClientReply(_msg.RequestId, ClientStatus.Ok, context, values, Replied: _replies.Count, Required: _r));
+    }
+
+    private void Finish()
+    {
+        if (Finished)
+        {
+            return;
+        }
+
+        var (merged, stale) = ReadRepair.Plan(_replies);
+        _owner.Operations.Finish(this);
+        if (merged is null)
+        {
+            return;
+        }
+
+        foreach (var node in stale)
+        {
+            Ctx.Stats.ReadRepairs++;
+            if (node == Ctx.Self)
+            {
+                _owner.Replica.MergeData(_msg.Table, _msg.Key, merged);
+            }
+            else
+            {
+                Ctx.Send(node, new ReplicaWrite(Ctx.NextRequestId(), _msg.Table, _msg.Key, merged));
+            }
+        }
+    }
+}

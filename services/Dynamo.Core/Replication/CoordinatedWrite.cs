@@ -1,0 +1,245 @@
+using Dynamo.Core.Partitioning;
+using Dynamo.Core.Runtime;
+using Dynamo.Core.Storage;
+using Dynamo.Core.Versioning;
+
+namespace Dynamo.Core.Replication;
+
+/// <summary>
+/// A put or delete coordinated by this node (§4.5, §4.6): make the new version from the local copy and
+/// the client's context, write it locally, send it to the other replicas, and answer once W have
+/// acknowledged. Each of the N primaries is a slot; a primary that is down or silent is replaced by
+/// the next healthy fallback, which keeps the version as a hint naming the primary (sloppy quorum).
+/// </summary>
+internal sealed class CoordinatedWrite : Operation
+{
+    private readonly QuorumCoordinator _owner;
+    private readonly NodeId _client;
+    private readonly ClientWrite _msg;
+    private readonly PreferenceList _pref;
+    private readonly VersionVector _context;
+    private readonly int _w;
+    private readonly List<Slot> _slots = [];
+    private readonly HashSet<NodeId> _used = [];
+    private readonly HashSet<NodeId> _acked = [];
+    private readonly Dictionary<long, Slot> _slotOfRequest = [];
+    private DottedVersionVectorSet _set = DottedVersionVectorSet.Empty;
+    private string? _replyContext;
+    private bool _replied;
+
+    public CoordinatedWrite(QuorumCoordinator owner, NodeId client, ClientWrite msg, PreferenceList pref, VersionVector context, int w)
+    {
+        _owner = owner;
+        _client = client;
+        _msg = msg;
+        _pref = pref;
+        _context = context;
+        _w = w;
+    }
+
+    private sealed class Slot(NodeId primary)
+    {
+        public NodeId Primary { get; } = primary;
+
+        public NodeId? Target { get; set; }
+
+        public bool Acked { get; set; }
+
+        public NodeId? HintFor => Target == Primary ? null : Primary;
+    }
+
+    private NodeContext Ctx => _owner.Context;
+
+    public void Start()
+    {
+        var ops = _owner.Operations;
+        ops.Start(this);
+        var self = Ctx.Self;
+        bool selfIsPrimary = _pref.IsPrimary(self);
+        foreach (var primary in _pref.Primaries)
+        {
+            var slot = new Slot(primary);
+            _slots.Add(slot);
+            if (primary == self || Ctx.IsAvailable(primary))
+            {
+                slot.Target = primary;
+                _used.Add(primary);
+            }
+        }
+
+        // A coordinator that is not a primary stands in for the first primary that is down.
+        if (!selfIsPrimary && _slots.FirstOrDefault(s => s.Target is null) is { } mine)
+        {
+            mine.Target = self;
+            _used.Add(self);
+        }
+
+        foreach (var slot in _slots)
+        {
+            if (slot.Target is null)
+            {
+                slot.Target = NextFallback();
+            }
+        }
+
+        WriteLocally(_slots.FirstOrDefault(s => s.Target == self));
+        foreach (var slot in _slots)
+        {
+            if (slot.Target is { } t && t != self)
+            {
+                SendTo(slot, t);
+            }
+        }
+
+        ops.Deadline(this, Ctx.Options.ReplicaTimeoutMs, OperationDeadline.Replica);
+        ops.Deadline(this, Ctx.Options.RequestTimeoutMs, OperationDeadline.Request);
+        Progress();
+    }
+
+    private void WriteLocally(Slot? slot)
+    {
+        var self = Ctx.Self;
+        var table = _msg.Table;
+        var key = _msg.Key;
+        var raw = Ctx.Store.KeyOf(table, key);
+        var stored = slot?.HintFor is null && _pref.IsPrimary(self) ? Ctx.Store.Get(raw) : null;
+        var local = _owner.Replica.ReadLocal(table, key) ?? DottedVersionVectorSet.Empty;
+
+        // Continue this node's epoch on the key only when this record has held every dot of it since the
+        // epoch began in this run; otherwise start a fresh epoch, so no dot is ever issued twice.
+        Actor actor;
+        if (stored is { CoordinatorEpoch: var e and > 0 }
+            && Ctx.Epochs.IsCurrent(e)
+            && _context[new Actor(self, e)] <= stored.Set.CounterOf(new Actor(self, e)))
+        {
+            actor = new Actor(self, e);
+        }
+        else
+        {
+            actor = new Actor(self, Ctx.Epochs.Allocate());
+        }
+
+        _set = local.Update(_context, actor, _msg.Value);
+        long counter = _set.CounterOf(actor);
+
+        // The client's new context covers what it had read plus its own write, and nothing it has not
+        // seen: if this actor issued other dots on the key the client did not read, the new dot cannot
+        // be added without claiming them too, so the client keeps its old context.
+        var ctx = _context[actor] == counter - 1
+            ? _context.Merge(VersionVector.From([new(actor, counter)]))
+            : _context;
+        _replyContext = Ctx.Contexts.Encode(ctx, table, key);
+
+        if (slot is null)
+        {
+            return;
+        }
+
+        if (slot.HintFor is { } owner)
+        {
+            _owner.Replica.MergeHint(table, key, owner, _set);
+        }
+        else
+        {
+            var obj = StoredObject.Create(_set, ObjectCodec.Encode(_set), actor.Epoch, Ctx.Now, stored);
+            _owner.Replica.WriteData(raw, stored, obj);
+        }
+
+        slot.Acked = true;
+        _acked.Add(self);
+    }
+
+    private NodeId? NextFallback()
+    {
+        foreach (var f in _pref.Fallbacks)
+        {
+            if (!_used.Contains(f) && Ctx.IsAvailable(f))
+            {
+                _used.Add(f);
+                return f;
+            }
+        }
+
+        return null;
+    }
+
+    private void SendTo(Slot slot, NodeId target)
+    {
+        slot.Target = target;
+        var hintFor = slot.HintFor;
+        long id = _owner.Operations.Send(this, target, rid => new ReplicaWrite(rid, _msg.Table, _msg.Key, _set, hintFor));
+        _slotOfRequest[id] = slot;
+    }
+
+    public override void OnResponse(NodeId from, long requestId, Message response)
+    {
+        if (!_slotOfRequest.TryGetValue(requestId, out var slot))
+        {
+            return;
+        }
+
+        if (response is ReplicaWriteAck { Ok: true })
+        {
+            slot.Acked = true;
+            _acked.Add(from);
+            Progress();
+            return;
+        }
+
+        // Refused or undeliverable: move this slot to the next fallback now rather than at the deadline.
+        if (!slot.Acked && slot.Target == from && NextFallback() is { } fallback)
+        {
+            SendTo(slot, fallback);
+        }
+    }
+
+    public override void OnDeadline(OperationDeadline kind)
+    {
+        if (kind == OperationDeadline.Replica)
+        {
+            bool moved = false;
+            foreach (var slot in _slots)
+            {
+                if (!slot.Acked && NextFallback() is { } fallback)
+                {
+                    SendTo(slot, fallback);
+                    moved = true;
+                }
+            }
+
+            if (moved)
+            {
+                _owner.Operations.Deadline(this, Ctx.Options.ReplicaTimeoutMs, OperationDeadline.Replica);
+            }
+
+            return;
+        }
+
+        if (!_replied)
+        {
+            _replied = true;
+            _owner.Reply(_client, new ClientReply(
+                _msg.RequestId,
+                ClientStatus.Unavailable,
+                Error: $"Only {_acked.Count} of the {_w} replicas required (w) acknowledged the write in time.",
+                Replied: _acked.Count,
+                Required: _w));
+        }
+
+        _owner.Operations.Finish(this);
+    }
+
+    private void Progress()
+    {
+        if (!_replied && _acked.Count >= _w)
+        {
+            _replied = true;
+            _owner.Reply(_client, new ClientReply(_msg.RequestId, ClientStatus.Ok, _replyContext, Replied: _acked.Count, Required: _w));
+        }
+
+        if (_slots.All(s => s.Acked))
+        {
+            _owner.Operations.Finish(this);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Dynamo.Core.Runtime;
+using Dynamo.Core.Storage;
+using Dynamo.Core.Versioning;
+
+namespace Dynamo.Core.Replication;
+
+/// <summary>
+/// One node's side of replication: it merges incoming versions into its copy (DVVSet sync is
+/// idempotent, so duplicated or reordered messages are harmless), answers reads with its copy merged
+/// with any hints it holds, and keeps hints for down owners apart (§4.6). Every write to the data space
+/// goes through here so the Merkle trees stay exact.
+/// </summary>
+internal sealed class Replica
+{
+    private readonly NodeContext _ctx;
+
+    public Replica(NodeContext ctx) => _ctx = ctx;
+
+    private ReplicaStore Store => _ctx.Store;
+
+    /// <summary>This node's view of a key: its own replica merged with every hint it holds for the key.</summary>
+    public DottedVersionVectorSet? ReadLocal(string table, string key)
+    {
+        var set = Store.Get(table, key)?.Set;
+        foreach (var hint in Store.HintsFor(table, key))
+        {
+            set = set is null ? hint.Object : DottedVersionVectorSet.Sync(set, hint.Object);
+        }
+
+        return set;
+    }
+
+    /// <summary>Merges <paramref name="incoming"/> into the data space; returns false when nothing changed.</summary>
+    public bool MergeData(string table, string key, DottedVersionVectorSet incoming)
+    {
+        var raw = Store.KeyOf(table, key);
+        var old = Store.Get(raw);
+        var merged = old is null ? incoming : DottedVersionVectorSet.Sync(old.Set, incoming);
+        if (old is not null && merged.Equals(old.Set))
+        {
+            return false;
+        }
+
+        // A merged-in version never grants this node a coordinator epoch; it keeps the one it had.
+        WriteData(raw, old, StoredObject.Create(merged, ObjectCodec.Encode(merged), old?.CoordinatorEpoch ?? 0, _ctx.Now, old));
+        return true;
+    }
+
+    public void WriteData(byte[] rawKey, StoredObject? old, StoredObject updated)
+    {
+        Store.Write(new StorageBatch().Put(StoreSpace.Data, rawKey, updated.ToRecord()));
+        _ctx.Trees.OnDataChanged(StorageKeys.ParseData(rawKey), rawKey, old?.VersionHash ?? 0, updated.VersionHash);
+    }
+
+    /// <summary>Deletes a data record only if it still holds exactly <paramref name="expected"/> (handoff, reaping).</summary>
+    public bool DeleteDataIf(byte[] rawKey, StoredObject expected)
+    {
+        var current = Store.Get(rawKey);
+        if (current is null || current.VersionHash != expected.VersionHash || !current.Set.Equals(expected.Set))
+        {
+            return false;
+        }
+
+        Store.Write(new StorageBatch().Delete(StoreSpace.Data, rawKey));
+        _ctx.Trees.OnDataChanged(StorageKeys.ParseData(rawKey), rawKey, current.VersionHash, 0);
+        return true;
+    }
+
+    /// <summary>Keeps a version for <paramref name="owner"/>, merged with any hint already held for it.</summary>
+    public void MergeHint(string table, string key, NodeId owner, DottedVersionVectorSet incoming)
+    {
+        var raw = Store.HintKeyOf(table, key, owner);
+        var existing = Store.Engine.Get(StoreSpace.Hints, raw);
+        var merged = existing is null ? incoming : DottedVersionVectorSet.Sync(ReplicaStore.FromHintRecord(existing), incoming);
+        Store.Write(new StorageBatch().Put(StoreSpace.Hints, raw, ReplicaStore.HintRecord(merged)));
+        _ctx.Stats.HintsStored++;
+    }
+
+    public void OnWrite(NodeId from, ReplicaWrite msg)
+    {
+        if (!KeyRules.IsValid(msg.Table, msg.Key, out _))
+        {
+            _ctx.Send(from, new ReplicaWriteAck(msg.RequestId, false));
+            return;
+        }
+
+        if (msg.HintFor is { } owner && owner != _ctx.Self)
+        {
+            MergeHint(msg.Table, msg.Key, owner, msg.Set);
+        }
+        else
+        {
+            MergeData(msg.Table, msg.Key, msg.Set);
+        }
+
+        _ctx.Send(from, new ReplicaWriteAck(msg.RequestId, true));
+    }
+
+    public void OnRead(NodeId from, ReplicaRead msg)
+    {
+        var set = KeyRules.IsValid(msg.Table, msg.Key, out _) ? ReadLocal(msg.Table, msg.Key) : null;
+        _ctx.Send(from, new ReplicaReadReply(msg.RequestId, set));
+    }
+
+    public void OnSync(NodeId from, ReplicaSync msg)
+    {
+        foreach (var item in msg.Items)
+        {
+            if (KeyRules.IsValid(item.Table, item.Key, out _))
+            {
+                MergeData(item.Table, item.Key, item.Set);
+            }
+        }
+
+        _ctx.Send(from, new ReplicaWriteAck(msg.RequestId, true));
+    }
+
+    public void OnFetch(NodeId from, FetchRequest msg)
+    {
+        var items = new List<ReplicaItem>(msg.Keys.Count);
+        foreach (var k in msg.Keys)
+        {
+            if (KeyRules.IsValid(k.Table, k.Key, out _) && Store.Get(k.Table, k.Key) is { } obj)
+            {
+                items.Add(new ReplicaItem(k.Table, k.Key, obj.Set));
+            }
+        }
+
+        _ctx.Send(from, new FetchReply(msg.RequestId, items));
+    }
+}

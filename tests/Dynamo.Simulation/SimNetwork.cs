@@ -1,0 +1,100 @@
+using Dynamo.Core;
+using Dynamo.Core.Runtime;
+
+namespace Dynamo.Simulation;
+
+/// <summary>
+/// The simulated network: every message gets a latency; it may be dropped, duplicated, or held back
+/// (which reorders it); nodes on different sides of a partition cannot talk. All randomness comes from
+/// the run's seeded source.
+/// </summary>
+public sealed class SimNetwork
+{
+    private readonly Simulator _sim;
+    private readonly Random _random;
+    private readonly Dictionary<NodeId, int> _side = [];
+
+    public SimNetwork(Simulator sim, Random random)
+    {
+        _sim = sim;
+        _random = random;
+    }
+
+    public double DropRate { get; set; }
+
+    public double DuplicateRate { get; set; }
+
+    /// <summary>Probability that a message is held back by up to <see cref="MaxDelayMs"/> (reordering it).</summary>
+    public double DelayRate { get; set; }
+
+    public long MaxDelayMs { get; set; } = 400;
+
+    public long MessagesSent { get; private set; }
+
+    public long MessagesDropped { get; private set; }
+
+    /// <summary>Called for each delivery: (from, to, message). The cluster routes it.</summary>
+    public Action<NodeId, NodeId, Message>? Deliver { get; set; }
+
+    /// <summary>A hook to observe every message sent (the run digest, planted faults).</summary>
+    public Func<NodeId, NodeId, Message, bool>? Intercept { get; set; }
+
+    /// <summary>Splits nodes into sides; nodes not named stay on side 0 (where clients are).</summary>
+    public void Partition(IEnumerable<IEnumerable<NodeId>> sides)
+    {
+        _side.Clear();
+        int s = 1;
+        foreach (var group in sides)
+        {
+            foreach (var n in group)
+            {
+                _side[n] = s;
+            }
+
+            s++;
+        }
+    }
+
+    public void Heal() => _side.Clear();
+
+    public bool CanTalk(NodeId a, NodeId b) => Side(a) == Side(b) || IsClient(a) || IsClient(b);
+
+    public static bool IsClient(NodeId id) => id.Value.StartsWith("client", StringComparison.Ordinal);
+
+    private int Side(NodeId n) => _side.TryGetValue(n, out int s) ? s : 0;
+
+    public void Send(NodeId from, NodeId to, Message message)
+    {
+        MessagesSent++;
+        if (Intercept is { } intercept && !intercept(from, to, message))
+        {
+            MessagesDropped++;
+            return;
+        }
+
+        if (!CanTalk(from, to) || _random.NextDouble() < DropRate)
+        {
+            MessagesDropped++;
+            return;
+        }
+
+        int copies = _random.NextDouble() < DuplicateRate ? 2 : 1;
+        for (int i = 0; i < copies; i++)
+        {
+            long latency = 1 + _random.Next(5);
+            if (_random.NextDouble() < DelayRate)
+            {
+                latency += _random.NextInt64(MaxDelayMs);
+            }
+
+            _sim.After(latency, () =>
+            {
+                // A partition that formed while the message was in flight cuts it too.
+                if (CanTalk(from, to))
+                {
+                    Deliver?.Invoke(from, to, message);
+                }
+            });
+        }
+    }
+}

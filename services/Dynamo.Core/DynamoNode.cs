@@ -18,7 +18,7 @@ namespace Dynamo.Core;
 /// <see cref="PartitionHandoff"/>, <see cref="AntiEntropyExchange"/>, <see cref="Gossip"/>,
 /// <see cref="TombstoneReaper"/>.
 /// </summary>
-public sealed class DynamoNode
+public sealed class DynamoNode : IStateMachine
 {
     private const string StateMetaKey = "cluster-state";
     private const string IncarnationMetaKey = "incarnation";
@@ -213,6 +213,12 @@ public sealed class DynamoNode
         _gossip.Broadcast();
         return true;
     }
+
+    /// <summary>Merges a view obtained outside gossip (the seed's answer to a join request).</summary>
+    public void Learn(ClusterState state) => Merge(state);
+
+    /// <summary>Starts an anti-entropy exchange now rather than at the next tick (an operator's command).</summary>
+    public void RunAntiEntropyNow() => _antiEntropy.Tick();
 
     /// <summary>Phi of every watched peer, for metrics and the cluster view.</summary>
     public IEnumerable<(NodeId Peer, double Phi)> Phi() => _ctx.Detector.Snapshot(_ctx.Now);

@@ -10,10 +10,10 @@ namespace Dynamo.Core.Membership;
 /// </summary>
 internal sealed class Gossip
 {
-    private readonly NodeContext _ctx;
+    private readonly IGossipHost _ctx;
     private readonly Action<ClusterState> _merge;
 
-    public Gossip(NodeContext ctx, Action<ClusterState> merge)
+    public Gossip(IGossipHost ctx, Action<ClusterState> merge)
     {
         _ctx = ctx;
         _merge = merge;
@@ -31,7 +31,7 @@ internal sealed class Gossip
             }
         }
 
-        var seeds = _ctx.Options.Seeds.Where(s => s != _ctx.Self).ToList();
+        var seeds = _ctx.Seeds.Where(s => s != _ctx.Self).ToList();
 
         // A seed with probability 1/(members+1), or always while no member is known.
         NodeId? target = null;
@@ -82,7 +82,7 @@ internal sealed class Gossip
     // Small clusters ping everyone; large ones only the nodes they share preference lists with.
     private IEnumerable<NodeId> HeartbeatPeers()
     {
-        if (_ctx.Ring is not { } ring)
+        if (_ctx.State.Ring is not { } ring)
         {
             foreach (var id in _ctx.State.Members.Keys)
             {
@@ -95,7 +95,7 @@ internal sealed class Gossip
             yield break;
         }
 
-        if (ring.Members.Count <= 16)
+        if (ring.Members.Count <= 16 || !ring.Contains(_ctx.Self))
         {
             foreach (var m in ring.Members)
             {
@@ -109,7 +109,7 @@ internal sealed class Gossip
         }
 
         var neighbours = new SortedSet<NodeId>();
-        int n = _ctx.ReplicationFactors().Max;
+        int n = _ctx.MaxReplication;
         foreach (int p in ring.PartitionsOf(_ctx.Self))
         {
             for (int d = -(n - 1); d <= n - 1; d++)
@@ -130,4 +130,29 @@ internal sealed class Gossip
             yield return id;
         }
     }
+}
+
+/// <summary>What <see cref="Gossip"/> needs from its owner: a storage node or a <see cref="ClusterObserver"/>.</summary>
+internal interface IGossipHost
+{
+    NodeId Self { get; }
+
+    ClusterState State { get; }
+
+    IReadOnlyList<NodeId> Seeds { get; }
+
+    INodeEnvironment Env { get; }
+
+    PhiAccrualFailureDetector Detector { get; }
+
+    NodeStats Stats { get; }
+
+    long Now { get; }
+
+    /// <summary>The largest N in use: how far around its partitions a node looks for heartbeat peers.</summary>
+    int MaxReplication { get; }
+
+    long NextRequestId();
+
+    void Send(NodeId to, Message message);
 }

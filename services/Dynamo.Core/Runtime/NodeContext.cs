@@ -8,7 +8,7 @@ using Dynamo.Core.Versioning;
 namespace Dynamo.Core.Runtime;
 
 /// <summary>What the parts of one node share: options, environment, storage, the gossiped view, the failure detector.</summary>
-internal sealed class NodeContext
+internal sealed class NodeContext : IGossipHost
 {
     private long _nextRequestId;
 
@@ -36,6 +36,10 @@ internal sealed class NodeContext
     public ReplicaStore Store { get; }
 
     public NodeId Self { get; }
+
+    public IReadOnlyList<NodeId> Seeds => Options.Seeds;
+
+    public int MaxReplication => ReplicationFactors().Max;
 
     public CausalContext Contexts { get; }
 

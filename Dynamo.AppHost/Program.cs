@@ -1,0 +1,31 @@
+// The resource graph of Dynamo on Aspire (DESIGN §8): Redis for the seed's membership record, the seed
+// (gossip bootstrap and admin), the storage nodes, and the router in front of them.
+var builder = DistributedApplication.CreateBuilder(args);
+
+var clusterSecret = builder.AddParameter("cluster-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+
+var cache = builder.AddRedisCache("cache");
+
+var seed = builder.AddProject<Projects.Dynamo_Seed>("seed")
+    .WithDynamicPorts()
+    .WithHttpHealthCheck("/health", endpointName: "http")
+    .WithReference(cache)
+    .WaitFor(cache)
+    .WithClusterCredentials(clusterSecret, adminKey)
+    .WithRingCommand(adminKey);
+
+var nodes = builder.AddStorageNodes(seed, clusterSecret, adminKey);
+
+var router = builder.AddProject<Projects.Dynamo_Router>("router")
+    .WithSeeds(seed, nodes[0])
+    .WithClusterCredentials(clusterSecret, adminKey)
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", u => u.DisplayText = "Router API")
+    .WithClusterUrl();
+foreach (var node in nodes)
+{
+    router.WaitFor(node);
+}
+
+builder.Build().Run();

@@ -1,0 +1,69 @@
+using Dynamo.Core;
+using Dynamo.Core.Membership;
+using Grpc.Core;
+
+namespace Dynamo.Client;
+
+/// <summary>
+/// Sends a request to a coordinator: the first healthy primary of the key's preference list (DESIGN §4),
+/// then the other primaries and the fallbacks (every node can coordinate). A node that refuses the
+/// connection is suspected and the next one tried; a call that timed out is not retried, because it may
+/// have been applied, and is reported as unavailable.
+/// </summary>
+public sealed class Forwarder(ClusterView view)
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>The coordinator's reply, or why there is none (then always a 503 to an HTTP client).</summary>
+    public sealed record Outcome(Protos.ClientReply? Reply, string Title, string Detail);
+
+    public async Task<Outcome> SendAsync(string table, string key, TableSettings settings, Func<CallInvoker, CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation)
+    {
+        var ring = view.State.Ring;
+        if (ring is null)
+        {
+            return new Outcome(null, "No storage nodes", "The cluster has no ring yet: no storage node has joined.");
+        }
+
+        var pref = ring.PreferenceList(ring.PartitionOf(table, key), Math.Min(settings.N, ring.Members.Count));
+        var candidates = new List<NodeId>();
+        candidates.AddRange(pref.Primaries.Where(view.IsAvailable));
+        candidates.AddRange(pref.Fallbacks.Where(view.IsAvailable));
+        candidates.AddRange(pref.Primaries.Where(p => !candidates.Contains(p)));
+
+        var deadline = DateTime.UtcNow.AddMilliseconds(view.Options.RequestTimeoutMs);
+        var headers = view.Credentials.Headers(view.Self);
+        int attempts = 0;
+        foreach (var node in candidates)
+        {
+            if (attempts >= MaxAttempts || view.AddressOf(node) is not { } address)
+            {
+                continue;
+            }
+
+            attempts++;
+            try
+            {
+                return new Outcome(await call(view.Channels.For(address), new CallOptions(headers, deadline, cancellation)), "", "");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+            {
+                view.Suspect(node);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
+            {
+                return new Outcome(null, "Timed out", $"The coordinator {node} did not answer within {view.Options.RequestTimeoutMs} ms; the write may or may not have been applied.");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellation.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellation);
+            }
+            catch (RpcException ex)
+            {
+                return new Outcome(null, "Coordinator error", $"{node}: {ex.StatusCode}: {ex.Status.Detail}");
+            }
+        }
+
+        return new Outcome(null, "No coordinator reachable", $"None of the {attempts} nodes tried for this key answered.");
+    }
+}

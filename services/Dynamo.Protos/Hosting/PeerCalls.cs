@@ -1,0 +1,100 @@
+using Grpc.Core;
+using C = Dynamo.Core.Runtime;
+
+namespace Dynamo.Protos.Hosting;
+
+/// <summary>Turns an outgoing Core request into its unary gRPC call and the reply into the Core response.</summary>
+public static class PeerCalls
+{
+    public static async Task<C.Message> InvokeAsync(CallInvoker invoker, C.Message request, CallOptions options)
+    {
+        switch (request)
+        {
+            case C.ReplicaWrite m:
+            {
+                var ack = await new Replica.ReplicaClient(invoker).WriteAsync(
+                    new ReplicaWriteRequest { Table = m.Table, Key = m.Key, Object = ProtoMapper.Bytes(m.Set), HintFor = m.HintFor?.Value ?? "" }, options);
+                return new C.ReplicaWriteAck(m.RequestId, ack.Ok);
+            }
+
+            case C.ReplicaRead m:
+            {
+                var reply = await new Replica.ReplicaClient(invoker).ReadAsync(new ReplicaReadRequest { Table = m.Table, Key = m.Key }, options);
+                return new C.ReplicaReadReply(m.RequestId, reply.Found ? ProtoMapper.Object(reply.Object) : null);
+            }
+
+            case C.ReplicaSync m:
+            {
+                var req = new SyncRequest { Purpose = (Protos.SyncPurpose)m.Purpose };
+                req.Items.AddRange(m.Items.Select(ProtoMapper.ToProto));
+                var ack = await new Replica.ReplicaClient(invoker).SyncAsync(req, options);
+                return new C.ReplicaWriteAck(m.RequestId, ack.Ok);
+            }
+
+            case C.FetchRequest m:
+            {
+                var req = new Protos.FetchRequest();
+                req.Keys.AddRange(m.Keys.Select(k => new Protos.TableKey { Table = k.Table, Key = k.Key }));
+                var reply = await new Replica.ReplicaClient(invoker).FetchAsync(req, options);
+                return new C.FetchReply(m.RequestId, [.. reply.Items.Select(ProtoMapper.FromProto)]);
+            }
+
+            case C.MerkleTreeRequest m:
+            {
+                var req = new Protos.MerkleTreeRequest { Partition = m.Partition, N = m.N, Level = m.Level };
+                req.Indices.AddRange(m.Indices);
+                var reply = await new Replica.ReplicaClient(invoker).MerkleTreeAsync(req, options);
+                return new C.MerkleTreeReply(m.RequestId, reply.Ready, [.. reply.Hashes]);
+            }
+
+            case C.MerkleKeysRequest m:
+            {
+                var req = new Protos.MerkleKeysRequest { Partition = m.Partition, N = m.N };
+                req.Leaves.AddRange(m.Leaves);
+                var reply = await new Replica.ReplicaClient(invoker).MerkleKeysAsync(req, options);
+                return new C.MerkleKeysReply(m.RequestId, reply.Ready, [.. reply.Keys.Select(k => new C.KeyVersion(k.Table, k.Key, k.VersionHash))]);
+            }
+
+            case C.ReapCheck m:
+            {
+                var req = new ReapCheckRequest();
+                req.Items.AddRange(m.Items.Select(ProtoMapper.ToProto));
+                var reply = await new Replica.ReplicaClient(invoker).ReapCheckAsync(req, options);
+                return new C.ReapCheckReply(m.RequestId, [.. reply.Ok]);
+            }
+
+            case C.Reap m:
+            {
+                var req = new ReapRequest();
+                req.Items.AddRange(m.Items.Select(ProtoMapper.ToProto));
+                var ack = await new Replica.ReplicaClient(invoker).ReapAsync(req, options);
+                return new C.ReplicaWriteAck(m.RequestId, ack.Ok);
+            }
+
+            case C.GossipRequest m:
+            {
+                var reply = await new Membership.MembershipClient(invoker).GossipAsync(new Protos.GossipRequest { State = ProtoMapper.Bytes(m.State) }, options);
+                return new C.GossipReply(m.RequestId, ProtoMapper.State(reply.State));
+            }
+
+            case C.Ping m:
+                await new Membership.MembershipClient(invoker).PingAsync(new PingRequest(), options);
+                return new C.Pong(m.RequestId);
+
+            case C.ClientWrite m:
+            {
+                var reply = await new Coordinator.CoordinatorClient(invoker).PutAsync(ProtoMapper.ToProto(m), options);
+                return ProtoMapper.FromProto(m.RequestId, reply);
+            }
+
+            case C.ClientRead m:
+            {
+                var reply = await new Coordinator.CoordinatorClient(invoker).GetAsync(ProtoMapper.ToProto(m), options);
+                return ProtoMapper.FromProto(m.RequestId, reply);
+            }
+
+            default:
+                throw new NotSupportedException($"No RPC carries {request.GetType().Name}.");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using Dynamo.Core;
+using Dynamo.Core.Runtime;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Dynamo.Protos.Hosting;
+
+/// <summary>
+/// Drives a Core state machine (<see cref="DynamoNode"/> or <see cref="Core.Membership.ClusterObserver"/>)
+/// in a real process: one call into it at a time, timers from the <see cref="TimeProvider"/>, outgoing
+/// requests as unary gRPC calls whose replies come back in as messages, and incoming gRPC calls completed
+/// when the state machine sends the matching response. The protocol code stays the code the simulator
+/// runs; only this shell differs.
+/// </summary>
+public sealed class StateMachineHost : INodeEnvironment, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<(NodeId, long), TaskCompletionSource<Message>> _inbound = new();
+    private readonly Func<NodeId, string?> _addressOf;
+    private readonly PeerChannels _channels;
+    private readonly ClusterCredentials _credentials;
+    private readonly FaultState _faults;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Metadata _headers;
+    private long _inboundIds;
+    private volatile bool _disposed;
+
+    public StateMachineHost(
+        NodeId self,
+        Func<NodeId, string?> addressOf,
+        PeerChannels channels,
+        ClusterCredentials credentials,
+        FaultState faults,
+        TimeProvider time,
+        ILogger logger)
+    {
+        Self = self;
+        _addressOf = addressOf;
+        _channels = channels;
+        _credentials = credentials;
+        _faults = faults;
+        _time = time;
+        _logger = logger;
+        _headers = credentials.Headers(self);
+    }
+
+    public NodeId Self { get; }
+
+    /// <summary>Set once, right after construction (the state machine needs this environment to exist).</summary>
+    public IStateMachine? Machine { get; set; }
+
+    /// <summary>Deadline of an outgoing call: a backstop, the protocol's own timers act first.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wall-clock milliseconds: tombstone ages are stored and must survive restarts.</summary>
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Random Random { get; } = new();
+
+    /// <summary>Runs <paramref name="action"/> against the state machine, alone.</summary>
+    public void Run(Action<IStateMachine> action)
+    {
+        if (_disposed || Machine is not { } machine)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            try
+            {
+                action(machine);
+            }
+            catch (Exception ex)
+            {
+                // A bug in the protocol logic must not take the process down; it is logged loudly.
+                _logger.LogError(ex, "The state machine of {Node} threw", Self);
+            }
+        }
+    }
+
+    /// <summary>Reads state of the machine under the same lock as everything else.</summary>
+    public T Read<T>(Func<IStateMachine, T> read)
+    {
+        lock (_gate)
+        {
+            return read(Machine ?? throw new InvalidOperationException("Not started."));
+        }
+    }
+
+    public void Send(NodeId to, Message message)
+    {
+        if (message is IResponse response)
+        {
+            if (_inbound.TryRemove((to, response.RequestId), out var pending))
+            {
+                pending.TrySetResult(message);
+            }
+
+            return;
+        }
+
+        _ = CallAsync(to, message);
+    }
+
+    public void SetTimer(long delayMs, NodeTimer timer)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        var holder = new TimerHolder();
+        holder.Timer = _time.CreateTimer(
+            static state =>
+            {
+                var (host, h, t) = ((StateMachineHost, TimerHolder, NodeTimer))state!;
+                h.Timer?.Dispose();
+                host.Run(m => m.OnTimer(t));
+            },
+            (this, holder, timer),
+            TimeSpan.FromMilliseconds(Math.Max(1, delayMs)),
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Delivers an incoming request (built with the id this host assigns) and waits for the state
+    /// machine's response to it.
+    /// </summary>
+    public async Task<Message> CallInboundAsync(NodeId from, Func<long, Message> request, CancellationToken cancellation)
+    {
+        long id = Interlocked.Increment(ref _inboundIds);
+        var pending = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inbound[(from, id)] = pending;
+        using var registration = cancellation.Register(() =>
+        {
+            if (_inbound.TryRemove((from, id), out var p))
+            {
+                p.TrySetCanceled(cancellation);
+            }
+        });
+        Run(m => m.Handle(from, request(id)));
+        return await pending.Task;
+    }
+
+    private async Task CallAsync(NodeId to, Message request)
+    {
+        long id = request is IRequest r ? r.RequestId : 0;
+        string? address = _addressOf(to);
+        if (address is null || _faults.Isolated)
+        {
+            await Task.Yield();
+            Run(m => m.Handle(to, new DeliveryFailed(id)));
+            return;
+        }
+
+        Message response;
+        try
+        {
+            var options = new CallOptions(_headers, _time.GetUtcNow().UtcDateTime + CallTimeout);
+            response = await PeerCalls.InvokeAsync(_channels.For(address), request, options);
+        }
+        catch (Exception ex) when (ex is RpcException or HttpRequestException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            if (!_disposed)
+            {
+                _logger.LogDebug(ex, "{Request} to {Peer} failed", request.GetType().Name, to);
+            }
+
+            response = new DeliveryFailed(id);
+        }
+
+        Run(m => m.Handle(to, response));
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var pending in _inbound.Values)
+        {
+            pending.TrySetCanceled();
+        }
+    }
+
+    private sealed class TimerHolder
+    {
+        public ITimer? Timer { get; set; }
+    }
+}

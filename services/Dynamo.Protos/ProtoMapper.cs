@@ -1,0 +1,142 @@
+using Dynamo.Core;
+using Dynamo.Core.Membership;
+using Dynamo.Core.Runtime;
+using Dynamo.Core.Versioning;
+using Google.Protobuf;
+using Grpc.Core;
+using CoreMessages = Dynamo.Core.Runtime;
+
+namespace Dynamo.Protos;
+
+/// <summary>
+/// Between Core's messages and the wire. Decoding refuses anything malformed with InvalidArgument, so a
+/// hostile or corrupt payload is a clear error to its sender and never reaches the state machine.
+/// </summary>
+public static class ProtoMapper
+{
+    public static Value ToProto(Sibling s) => new()
+    {
+        Data = s.IsTombstone ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(s.Value),
+        ContentType = s.ContentType ?? "",
+        Tombstone = s.IsTombstone,
+    };
+
+    public static Sibling FromProto(Value v) =>
+        v.Tombstone ? Sibling.Tombstone : new Sibling(v.Data.ToByteArray(), string.IsNullOrEmpty(v.ContentType) ? null : v.ContentType);
+
+    public static Protos.TableSettings? ToProto(Core.Membership.TableSettings? t) =>
+        t is null ? null : new Protos.TableSettings { Name = t.Name, N = t.N, R = t.R, W = t.W, Version = t.Version };
+
+    public static Core.Membership.TableSettings? FromProto(Protos.TableSettings? t)
+    {
+        if (t is null || string.IsNullOrEmpty(t.Name))
+        {
+            return null;
+        }
+
+        if (Core.Membership.TableSettings.Validate(t.N, t.R, t.W, 0) is { } error)
+        {
+            throw Invalid("table settings: " + error);
+        }
+
+        return new Core.Membership.TableSettings(t.Name, t.N, t.R, t.W, t.Version);
+    }
+
+    public static Protos.ClientReply ToProto(CoreMessages.ClientReply r)
+    {
+        var reply = new Protos.ClientReply
+        {
+            Status = (Protos.ClientStatus)r.Status,
+            Context = r.Context ?? "",
+            Error = r.Error ?? "",
+            Replied = r.Replied,
+            Required = r.Required,
+        };
+        foreach (var s in r.Values)
+        {
+            reply.Siblings.Add(ToProto(s));
+        }
+
+        return reply;
+    }
+
+    public static CoreMessages.ClientReply FromProto(long requestId, Protos.ClientReply r)
+    {
+        if (!Enum.IsDefined((CoreMessages.ClientStatus)r.Status))
+        {
+            throw Invalid("unknown client status");
+        }
+
+        return new CoreMessages.ClientReply(
+            requestId,
+            (CoreMessages.ClientStatus)r.Status,
+            string.IsNullOrEmpty(r.Context) ? null : r.Context,
+            [.. r.Siblings.Select(FromProto)],
+            string.IsNullOrEmpty(r.Error) ? null : r.Error,
+            r.Replied,
+            r.Required);
+    }
+
+    public static ClientWrite FromProto(long id, PutRequest r) =>
+        new(id, r.Table, r.Key, r.Value is null ? throw Invalid("a value is required") : FromProto(r.Value), string.IsNullOrEmpty(r.Context) ? null : r.Context, r.W == 0 ? null : r.W, r.Forwarded, FromProto(r.Settings));
+
+    public static ClientRead FromProto(long id, GetRequest r) =>
+        new(id, r.Table, r.Key, r.R == 0 ? null : r.R, r.Forwarded, FromProto(r.Settings));
+
+    public static PutRequest ToProto(ClientWrite m) => new()
+    {
+        Table = m.Table,
+        Key = m.Key,
+        Value = ToProto(m.Value),
+        Context = m.Context ?? "",
+        W = m.W ?? 0,
+        Forwarded = m.Forwarded,
+        Settings = ToProto(m.Settings),
+    };
+
+    public static GetRequest ToProto(ClientRead m) => new()
+    {
+        Table = m.Table,
+        Key = m.Key,
+        R = m.R ?? 0,
+        Forwarded = m.Forwarded,
+        Settings = ToProto(m.Settings),
+    };
+
+    public static ByteString Bytes(DottedVersionVectorSet set) => UnsafeByteOperations.UnsafeWrap(ObjectCodec.Encode(set));
+
+    public static DottedVersionVectorSet Object(ByteString bytes)
+    {
+        try
+        {
+            return ObjectCodec.Decode(bytes.Span);
+        }
+        catch (FormatException ex)
+        {
+            throw Invalid("malformed object: " + ex.Message);
+        }
+    }
+
+    public static ClusterState State(ByteString bytes)
+    {
+        try
+        {
+            return ClusterStateCodec.Decode(bytes.Span);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw Invalid("malformed cluster state: " + ex.Message);
+        }
+    }
+
+    public static ByteString Bytes(ClusterState state) => UnsafeByteOperations.UnsafeWrap(ClusterStateCodec.Encode(state));
+
+    public static Item ToProto(ReplicaItem i) => new() { Table = i.Table, Key = i.Key, Object = Bytes(i.Set) };
+
+    public static ReplicaItem FromProto(Item i) => new(i.Table, i.Key, Object(i.Object));
+
+    public static NodeId Node(string value) =>
+        string.IsNullOrEmpty(value) || value.Length > NodeId.MaxLength ? throw Invalid("invalid node id") : new NodeId(value);
+
+    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}

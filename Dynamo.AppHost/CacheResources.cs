@@ -42,8 +42,8 @@ public static class CacheResources
             return builder.AddRedis(name);
         }
 
-        // Nothing to persist: the seed's record is a convenience; the cluster's truth lives in the nodes.
-        var workDir = Path.Combine(Path.GetTempPath(), $"dynamo-{name}-{Environment.UserName}");
+        // The seed's membership record survives a Redis restart (append-only file under the data root).
+        var workDir = Path.Combine(builder.Configuration["Dynamo:DataRoot"] ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "data")), name);
         Directory.CreateDirectory(workDir);
         string command = kind == Kind.RedisServer ? "redis-server" : "dotnet";
         string[] prefix = kind == Kind.RedisServer ? [] : GarnetLaunch(builder.AppHostDirectory);
@@ -63,7 +63,7 @@ public static class CacheResources
             ctx.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
             if (kind == Kind.RedisServer)
             {
-                foreach (var a in new[] { "--save", "", "--appendonly", "no", "--dir", workDir })
+                foreach (var a in new[] { "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", workDir })
                 {
                     ctx.Args.Add(a);
                 }

@@ -28,4 +28,10 @@ foreach (var node in nodes)
     router.WaitFor(node);
 }
 
+// After a Ctrl+C the dashboard is gone first; a short export timeout lets every process stop in seconds.
+foreach (var project in builder.Resources.OfType<ProjectResource>())
+{
+    builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000");
+}
+
 builder.Build().Run();

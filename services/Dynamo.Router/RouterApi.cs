@@ -374,7 +374,11 @@ public static class RouterApi
     internal static IResult Problem(int status, string title, string? detail, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
 
     public sealed record SiblingBody(string Value, string? ContentType);
 

@@ -30,12 +30,17 @@ public static class SeedApi
             {
                 ringEpoch = state.Ring?.Epoch ?? 0,
                 redisConnected = log.Connected,
+                restoredFromRedis = seed.Restored is { } r ? new { members = r.Members, ringEpoch = r.RingEpoch } : null,
                 unrecordedChanges = log.Backlog,
                 members = state.Members.Values.Select(m => new
                 {
                     id = m.Id.Value,
                     m.Address,
-                    status = m.Status.ToString().ToLowerInvariant(),
+                    status = m.Status switch
+                    {
+                        MemberStatus.Joining when state.Ring?.Contains(m.Id) == true => "up",
+                        var other => other.ToString().ToLowerInvariant(),
+                    },
                     inRing = state.Ring?.Contains(m.Id) == true,
                     available = seed.IsAvailable(m.Id),
                     m.Capacity,

@@ -45,6 +45,9 @@ public sealed class SeedRuntime : IHostedService, IDisposable
 
     public StateMachineHost Host => _host;
 
+    /// <summary>What the seed read back from Redis when it started (null: nothing, or Redis was down).</summary>
+    public (int Members, long RingEpoch)? Restored { get; private set; }
+
     public ClusterState State => _observer.State;
 
     public bool IsAvailable(NodeId id) => _host.Read(_ => _observer.IsAvailable(id));
@@ -59,6 +62,7 @@ public sealed class SeedRuntime : IHostedService, IDisposable
             if (await _log.LoadAsync() is { } saved)
             {
                 _host.Run(_ => _observer.Merge(saved));
+                Restored = (saved.Members.Count, saved.Ring?.Epoch ?? 0);
                 _logger.LogInformation("Membership restored from Redis: {Members} members, ring epoch {Epoch}", saved.Members.Count, saved.Ring?.Epoch ?? 0);
             }
         }

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Dynamo.Integration.Tests.Infrastructure.SharedCluster))]

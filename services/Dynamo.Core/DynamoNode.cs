@@ -63,6 +63,9 @@ public sealed class DynamoNode : IStateMachine
 
     public NodeOptions Options => _ctx.Options;
 
+    /// <summary>Raised (inside the node's serialized logic) after its view changed, with the view before and after.</summary>
+    public event Action<ClusterState, ClusterState>? StateChanged;
+
     /// <summary>Operations in flight (coordinations, deliveries, exchanges).</summary>
     public int PendingOperations => _ops.Count;
 
@@ -299,6 +302,7 @@ public sealed class DynamoNode : IStateMachine
         }
 
         _ctx.Store.PutMeta(StateMetaKey, ClusterStateCodec.Encode(next));
+        StateChanged?.Invoke(previous, next);
     }
 
     private static bool SameReplication(ClusterState a, ClusterState b)

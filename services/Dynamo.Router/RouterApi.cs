@@ -22,9 +22,23 @@ public static class RouterApi
     public const string ApiKeyHeader = "X-Dynamo-Api-Key";
     private const int MaxTableBodyBytes = 16 * 1024;
 
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("Dynamo.Router", "1.0");
+
+    private static readonly System.Diagnostics.Metrics.Histogram<double> Duration = Meter.CreateHistogram<double>(
+        "dynamo.router.request.duration", "ms", "Router requests from arrival to answer, by operation and status.");
+
     public static void MapRouterApi(this WebApplication app)
     {
         var api = app.MapGroup("").AddEndpointFilter(async (ctx, next) =>
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await next(ctx);
+            var http = ctx.HttpContext;
+            string operation = http.Request.Path.StartsWithSegments("/kv") ? http.Request.Method.ToLowerInvariant() : http.Request.Path.StartsWithSegments("/tables") ? "table" : "other";
+            int status = result is IStatusCodeHttpResult { StatusCode: int code } ? code : http.Response.StatusCode;
+            Duration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new("dynamo.operation", operation), new("http.response.status_code", status));
+            return result;
+        }).AddEndpointFilter(async (ctx, next) =>
         {
             var key = ctx.HttpContext.RequestServices.GetRequiredService<IOptions<RouterOptions>>().Value.ApiKey;
             var path = ctx.HttpContext.Request.Path;

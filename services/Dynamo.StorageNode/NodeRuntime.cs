@@ -58,6 +58,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
         _host = new StateMachineHost(self, AddressOf, _channels, _credentials, _faults, TimeProvider.System, _logger);
         _node = new DynamoNode(_options.ToNodeOptions(_credentials.Secret), _host, _engine);
         _host.Machine = _node;
+        _node.StateChanged += LogChange;
         _host.Run(_ => _node.Start());
         _logger.LogInformation(
             "Node {Node} started: {Engine} engine{Dir}, fsync {Fsync}, gRPC at {Address}, Q={Q}",
@@ -69,6 +70,23 @@ public sealed class NodeRuntime : IHostedService, IDisposable
             _options.PartitionCount);
         _join = Task.Run(() => JoinAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
+    }
+
+    // Membership and ring changes are rare and worth a line each; requests are never logged one by one.
+    private void LogChange(Dynamo.Core.Membership.ClusterState before, Dynamo.Core.Membership.ClusterState after)
+    {
+        if (after.Ring is { } ring && (before.Ring is null || before.Ring.CompareVersion(ring) != 0))
+        {
+            _logger.LogInformation("Ring epoch {Old} -> {New}: {Members} members, this node owns {Owned} of {Q} partitions", before.Ring?.Epoch ?? 0, ring.Epoch, ring.Members.Count, ring.PartitionsOwnedBy(_node!.Id), ring.PartitionCount);
+        }
+
+        foreach (var (id, m) in after.Members)
+        {
+            if (before.Member(id)?.Status != m.Status)
+            {
+                _logger.LogInformation("Member {Node} is {Status}", id, m.Status);
+            }
+        }
     }
 
     private string? AddressOf(NodeId id)

@@ -18,6 +18,7 @@ public static class StorageNodeExtensions
         builder.Services.AddSingleton<FaultState>();
         builder.Services.AddSingleton<NodeRuntime>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeRuntime>());
+        builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ClusterAuthInterceptor>();
@@ -33,6 +34,7 @@ public static class StorageNodeExtensions
 
     public static WebApplication MapStorageNode(this WebApplication app)
     {
+        app.Services.GetRequiredService<NodeMetrics>();
         app.MapGrpcService<CoordinatorService>();
         app.MapGrpcService<ReplicaService>();
         app.MapGrpcService<MembershipService>();

@@ -1,1 +1,1 @@
-[assembly: AssemblyFixture(typeof(Dynamo.Integration.Tests.Infrastructure.SharedCluster))]
+[assembly: AssemblyFixture(typeof(Dynamo.Testing.SharedCluster))]

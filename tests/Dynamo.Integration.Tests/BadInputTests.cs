@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Dynamo.Integration.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Integration.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Dynamo.Integration.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Integration.Tests;
 

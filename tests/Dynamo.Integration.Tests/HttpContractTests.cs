@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Dynamo.Integration.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Integration.Tests;
 

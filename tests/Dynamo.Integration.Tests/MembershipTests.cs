@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using Dynamo.Integration.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Integration.Tests;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Dynamo.Integration.Tests.Infrastructure;
+using Dynamo.Testing;
 using Dynamo.Protos;
 using Grpc.Core;
 using Grpc.Net.Client;

@@ -1,6 +1,7 @@
 using Dynamo.Core.Replication;
 using Dynamo.Core.Runtime;
 using Dynamo.Core.Storage;
+using Dynamo.Core.Telemetry;
 
 namespace Dynamo.Core.AntiEntropy;
 
@@ -147,6 +148,8 @@ internal sealed class AntiEntropyExchange
         private List<int> _frontier = [0];
         private int _pending;
         private long _bytes;
+        private int _keys;
+        private System.Diagnostics.Activity? _span;
 
         private NodeContext Ctx => owner._ctx;
 
@@ -154,6 +157,8 @@ internal sealed class AntiEntropyExchange
         {
             owner._ops.Start(this);
             owner._ctx.Stats.AntiEntropyExchanges++;
+            _span = NodeTelemetry.Start("dynamo.anti_entropy", System.Diagnostics.ActivityKind.Client);
+            _span?.SetTag("dynamo.node", Ctx.Self.Value).SetTag("dynamo.peer", peer.Value).SetTag("dynamo.partition", partition).SetTag("dynamo.n", n);
             owner._ops.Deadline(this, Ctx.Options.RequestTimeoutMs * 2, OperationDeadline.Background);
             AskLevel();
         }
@@ -275,6 +280,7 @@ internal sealed class AntiEntropyExchange
             }
 
             Ctx.Stats.AntiEntropyKeysExchanged += push.Count + pull.Count;
+            _keys = push.Count + pull.Count;
             if (push.Count > 0)
             {
                 _pending++;
@@ -304,7 +310,14 @@ internal sealed class AntiEntropyExchange
 
         private void Done()
         {
+            if (Finished)
+            {
+                return;
+            }
+
             Ctx.Stats.AntiEntropyBytes += _bytes;
+            _span?.SetTag("dynamo.keys", _keys).SetTag("dynamo.bytes", _bytes).SetTag("dynamo.level", _level);
+            NodeTelemetry.End(_span, _keys == 0 ? "in sync" : "repaired");
             owner._ops.Finish(this);
         }
 

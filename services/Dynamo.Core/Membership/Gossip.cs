@@ -1,4 +1,5 @@
 using Dynamo.Core.Runtime;
+using Dynamo.Core.Telemetry;
 
 namespace Dynamo.Core.Membership;
 
@@ -12,6 +13,9 @@ internal sealed class Gossip
 {
     private readonly IGossipHost _ctx;
     private readonly Action<ClusterState> _merge;
+
+    // The exchange in flight (at most one per round; a reply after the next round started is just merged).
+    private (long RequestId, long Started, System.Diagnostics.Activity? Span) _round;
 
     public Gossip(IGossipHost ctx, Action<ClusterState> merge)
     {
@@ -46,7 +50,12 @@ internal sealed class Gossip
 
         if (target is { } t)
         {
-            _ctx.Send(t, new GossipRequest(_ctx.NextRequestId(), _ctx.State));
+            NodeTelemetry.End(_round.Span, "no answer");
+            var span = NodeTelemetry.Start("dynamo.gossip", System.Diagnostics.ActivityKind.Client);
+            span?.SetTag("dynamo.node", _ctx.Self.Value).SetTag("dynamo.peer", t.Value).SetTag("dynamo.members", _ctx.State.Members.Count);
+            long id = _ctx.NextRequestId();
+            _round = (id, System.Diagnostics.Stopwatch.GetTimestamp(), span);
+            NodeTelemetry.Within(span, () => _ctx.Send(t, new GossipRequest(id, _ctx.State)));
         }
     }
 
@@ -77,7 +86,16 @@ internal sealed class Gossip
         _ctx.Send(from, new GossipReply(msg.RequestId, _ctx.State));
     }
 
-    public void OnReply(GossipReply msg) => _merge(msg.State);
+    public void OnReply(GossipReply msg)
+    {
+        _merge(msg.State);
+        if (msg.RequestId == _round.RequestId)
+        {
+            NodeTelemetry.GossipRoundDuration.Record(NodeTelemetry.ElapsedMs(_round.Started));
+            NodeTelemetry.End(_round.Span, "merged");
+            _round = default;
+        }
+    }
 
     // Small clusters ping everyone; large ones only the nodes they share preference lists with.
     private IEnumerable<NodeId> HeartbeatPeers()

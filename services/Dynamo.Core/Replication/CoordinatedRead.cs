@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Dynamo.Core.Partitioning;
 using Dynamo.Core.Runtime;
+using Dynamo.Core.Telemetry;
 using Dynamo.Core.Versioning;
 
 namespace Dynamo.Core.Replication;
@@ -20,8 +22,11 @@ internal sealed class CoordinatedRead : Operation
     private readonly HashSet<NodeId> _used = [];
     private readonly List<ReadRepair.Reply> _replies = [];
     private readonly Dictionary<long, NodeId> _targetOfRequest = [];
+    private readonly Dictionary<long, (Activity? Span, long Started)> _replicaSpans = [];
     private int _primarySlotsMissing;
     private bool _replied;
+    private Activity? _span;
+    private long _started;
 
     public CoordinatedRead(QuorumCoordinator owner, NodeId client, ClientRead msg, PreferenceList pref, int r)
     {
@@ -38,6 +43,13 @@ internal sealed class CoordinatedRead : Operation
     {
         var ops = _owner.Operations;
         ops.Start(this);
+        _started = Stopwatch.GetTimestamp();
+        _span = NodeTelemetry.Start("dynamo.coordinate get");
+        _span?.SetTag("dynamo.table", _msg.Table)
+            .SetTag("dynamo.partition", _pref.Partition)
+            .SetTag("dynamo.coordinator", Ctx.Self.Value)
+            .SetTag("dynamo.n", _pref.Primaries.Count)
+            .SetTag("dynamo.r", _r);
         foreach (var p in _pref.Primaries)
         {
             _used.Add(p);
@@ -71,14 +83,34 @@ internal sealed class CoordinatedRead : Operation
 
     private void Ask(NodeId target)
     {
+        var span = NodeTelemetry.Start("dynamo.replica get", ActivityKind.Client, _span);
+        span?.SetTag("dynamo.node", target.Value)
+            .SetTag("dynamo.partition", _pref.Partition)
+            .SetTag("dynamo.replica.role", _pref.IsPrimary(target) ? "owner" : "fallback");
         if (target == Ctx.Self)
         {
             _replies.Add(new ReadRepair.Reply(target, _owner.Replica.ReadLocal(_msg.Table, _msg.Key), _pref.IsPrimary(target)));
+            NodeTelemetry.End(span, "local");
             return;
         }
 
-        long id = _owner.Operations.Send(this, target, rid => new ReplicaRead(rid, _msg.Table, _msg.Key));
+        long id = 0;
+        NodeTelemetry.Within(span, () => id = _owner.Operations.Send(this, target, rid => new ReplicaRead(rid, _msg.Table, _msg.Key)));
         _targetOfRequest[id] = target;
+        _replicaSpans[id] = (span, Stopwatch.GetTimestamp());
+    }
+
+    private void EndReplica(long requestId, string outcome)
+    {
+        if (_replicaSpans.Remove(requestId, out var r))
+        {
+            NodeTelemetry.ReplicaDuration.Record(
+                NodeTelemetry.ElapsedMs(r.Started),
+                new("dynamo.operation", "get"),
+                new("dynamo.replica.role", r.Span?.GetTagItem("dynamo.replica.role") ?? "owner"),
+                new("dynamo.outcome", outcome));
+            NodeTelemetry.End(r.Span, outcome);
+        }
     }
 
     private NodeId? NextFallback()
@@ -101,6 +133,8 @@ internal sealed class CoordinatedRead : Operation
         {
             return;
         }
+
+        EndReplica(requestId, response is ReplicaReadReply reply0 ? (reply0.Set is null ? "not found" : "found") : "unreachable");
 
         switch (response)
         {
@@ -141,6 +175,7 @@ internal sealed class CoordinatedRead : Operation
                 break;
             case OperationDeadline.Request when !_replied:
                 _replied = true;
+                Record("unavailable", 0);
                 _owner.Reply(_client, new ClientReply(
                     _msg.RequestId,
                     ClientStatus.Unavailable,
@@ -180,6 +215,7 @@ internal sealed class CoordinatedRead : Operation
         var values = merged?.LiveValues() ?? [];
         string? context = merged is null ? null : Ctx.Contexts.Encode(merged.Context(), _msg.Table, _msg.Key);
         Ctx.Stats.SiblingsReturned += values.Count;
+        Record(values.Count == 0 ? "not found" : "ok", values.Count);
         _owner.Reply(_client, values.Count == 0
             ? new ClientReply(_msg.RequestId, ClientStatus.NotFound, context, Replied: _replies.Count, Required: _r)
             : new ClientReply(_msg.RequestId, ClientStatus.Ok, context, values, Replied: _replies.Count, Required: _r));
@@ -194,22 +230,47 @@ internal sealed class CoordinatedRead : Operation
 
         var (merged, stale) = ReadRepair.Plan(_replies);
         _owner.Operations.Finish(this);
-        if (merged is null)
+        if (merged is not null)
         {
-            return;
+            foreach (var node in stale)
+            {
+                Ctx.Stats.ReadRepairs++;
+                var repair = NodeTelemetry.Start("dynamo.read_repair", ActivityKind.Client, _span);
+                repair?.SetTag("dynamo.node", node.Value).SetTag("dynamo.partition", _pref.Partition);
+                NodeTelemetry.Within(repair, () =>
+                {
+                    if (node == Ctx.Self)
+                    {
+                        _owner.Replica.MergeData(_msg.Table, _msg.Key, merged);
+                    }
+                    else
+                    {
+                        Ctx.Send(node, new ReplicaWrite(Ctx.NextRequestId(), _msg.Table, _msg.Key, merged));
+                    }
+                });
+                NodeTelemetry.End(repair);
+            }
         }
 
-        foreach (var node in stale)
+        _span?.SetTag("dynamo.read_repairs", stale.Count).SetTag("dynamo.replies", _replies.Count);
+        foreach (long id in _replicaSpans.Keys.ToList())
         {
-            Ctx.Stats.ReadRepairs++;
-            if (node == Ctx.Self)
-            {
-                _owner.Replica.MergeData(_msg.Table, _msg.Key, merged);
-            }
-            else
-            {
-                Ctx.Send(node, new ReplicaWrite(Ctx.NextRequestId(), _msg.Table, _msg.Key, merged));
-            }
+            EndReplica(id, "no answer");
         }
+
+        NodeTelemetry.End(_span);
+    }
+
+    private void Record(string outcome, int siblings)
+    {
+        _span?.SetTag("dynamo.outcome", outcome).SetTag("dynamo.siblings", siblings);
+        NodeTelemetry.Within(_span, () =>
+        {
+            NodeTelemetry.RequestDuration.Record(NodeTelemetry.ElapsedMs(_started), new("dynamo.operation", "get"), new("dynamo.outcome", outcome));
+            if (outcome == "ok")
+            {
+                NodeTelemetry.SiblingsPerRead.Record(siblings);
+            }
+        });
     }
 }

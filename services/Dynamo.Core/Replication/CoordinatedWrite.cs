@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Dynamo.Core.Partitioning;
 using Dynamo.Core.Runtime;
+using Dynamo.Core.Telemetry;
 using Dynamo.Core.Storage;
 using Dynamo.Core.Versioning;
 
@@ -23,9 +25,12 @@ internal sealed class CoordinatedWrite : Operation
     private readonly HashSet<NodeId> _used = [];
     private readonly HashSet<NodeId> _acked = [];
     private readonly Dictionary<long, Slot> _slotOfRequest = [];
+    private readonly Dictionary<long, (Activity? Span, long Started)> _replicaSpans = [];
     private DottedVersionVectorSet _set = DottedVersionVectorSet.Empty;
     private string? _replyContext;
     private bool _replied;
+    private Activity? _span;
+    private long _started;
 
     public CoordinatedWrite(QuorumCoordinator owner, NodeId client, ClientWrite msg, PreferenceList pref, VersionVector context, int w)
     {
@@ -50,12 +55,22 @@ internal sealed class CoordinatedWrite : Operation
 
     private NodeContext Ctx => _owner.Context;
 
+    private string Operation => _msg.Value.IsTombstone ? "delete" : "put";
+
     public void Start()
     {
         var ops = _owner.Operations;
         ops.Start(this);
         var self = Ctx.Self;
         bool selfIsPrimary = _pref.IsPrimary(self);
+        _started = Stopwatch.GetTimestamp();
+        _span = NodeTelemetry.Start("dynamo.coordinate " + Operation);
+        _span?.SetTag("dynamo.table", _msg.Table)
+            .SetTag("dynamo.partition", _pref.Partition)
+            .SetTag("dynamo.coordinator", self.Value)
+            .SetTag("dynamo.coordinator.role", selfIsPrimary ? "owner" : "fallback")
+            .SetTag("dynamo.n", _pref.Primaries.Count)
+            .SetTag("dynamo.w", _w);
         foreach (var primary in _pref.Primaries)
         {
             var slot = new Slot(primary);
@@ -135,9 +150,10 @@ internal sealed class CoordinatedWrite : Operation
             return;
         }
 
+        var localSpan = ReplicaSpan(self, slot.HintFor);
         if (slot.HintFor is { } owner)
         {
-            _owner.Replica.MergeHint(table, key, owner, _set);
+            NodeTelemetry.Within(localSpan, () => _owner.Replica.MergeHint(table, key, owner, _set));
         }
         else
         {
@@ -147,6 +163,17 @@ internal sealed class CoordinatedWrite : Operation
 
         slot.Acked = true;
         _acked.Add(self);
+        NodeTelemetry.End(localSpan, "ack");
+    }
+
+    private Activity? ReplicaSpan(NodeId target, NodeId? hintFor)
+    {
+        var span = NodeTelemetry.Start("dynamo.replica " + Operation, ActivityKind.Client, _span);
+        span?.SetTag("dynamo.node", target.Value)
+            .SetTag("dynamo.partition", _pref.Partition)
+            .SetTag("dynamo.replica.role", hintFor is null ? "owner" : "fallback")
+            .SetTag("dynamo.hint.for", hintFor?.Value);
+        return span;
     }
 
     private NodeId? NextFallback()
@@ -167,8 +194,24 @@ internal sealed class CoordinatedWrite : Operation
     {
         slot.Target = target;
         var hintFor = slot.HintFor;
-        long id = _owner.Operations.Send(this, target, rid => new ReplicaWrite(rid, _msg.Table, _msg.Key, _set, hintFor));
+        var span = ReplicaSpan(target, hintFor);
+        long id = 0;
+        NodeTelemetry.Within(span, () => id = _owner.Operations.Send(this, target, rid => new ReplicaWrite(rid, _msg.Table, _msg.Key, _set, hintFor)));
         _slotOfRequest[id] = slot;
+        _replicaSpans[id] = (span, Stopwatch.GetTimestamp());
+    }
+
+    private void EndReplica(long requestId, string outcome)
+    {
+        if (_replicaSpans.Remove(requestId, out var r))
+        {
+            NodeTelemetry.ReplicaDuration.Record(
+                NodeTelemetry.ElapsedMs(r.Started),
+                new("dynamo.operation", Operation),
+                new("dynamo.replica.role", r.Span?.GetTagItem("dynamo.replica.role") ?? "owner"),
+                new("dynamo.outcome", outcome));
+            NodeTelemetry.End(r.Span, outcome);
+        }
     }
 
     public override void OnResponse(NodeId from, long requestId, Message response)
@@ -178,6 +221,12 @@ internal sealed class CoordinatedWrite : Operation
             return;
         }
 
+        EndReplica(requestId, response switch
+        {
+            ReplicaWriteAck { Ok: true } => "ack",
+            ReplicaWriteAck => "refused",
+            _ => "unreachable",
+        });
         if (response is ReplicaWriteAck { Ok: true })
         {
             slot.Acked = true;
@@ -218,6 +267,7 @@ internal sealed class CoordinatedWrite : Operation
         if (!_replied)
         {
             _replied = true;
+            Record("unavailable");
             _owner.Reply(_client, new ClientReply(
                 _msg.RequestId,
                 ClientStatus.Unavailable,
@@ -234,6 +284,7 @@ internal sealed class CoordinatedWrite : Operation
         if (!_replied && _acked.Count >= _w)
         {
             _replied = true;
+            Record("ok");
             _owner.Reply(_client, new ClientReply(_msg.RequestId, ClientStatus.Ok, _replyContext, Replied: _acked.Count, Required: _w));
         }
 
@@ -241,5 +292,24 @@ internal sealed class CoordinatedWrite : Operation
         {
             _owner.Operations.Finish(this);
         }
+    }
+
+    private void Record(string outcome)
+    {
+        _span?.SetTag("dynamo.outcome", outcome).SetTag("dynamo.acks", _acked.Count);
+        NodeTelemetry.Within(_span, () => NodeTelemetry.RequestDuration.Record(
+            NodeTelemetry.ElapsedMs(_started),
+            new("dynamo.operation", Operation),
+            new("dynamo.outcome", outcome)));
+    }
+
+    protected internal override void OnFinished()
+    {
+        foreach (long id in _replicaSpans.Keys.ToList())
+        {
+            EndReplica(id, "no answer");
+        }
+
+        NodeTelemetry.End(_span);
     }
 }

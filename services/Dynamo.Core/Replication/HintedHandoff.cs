@@ -1,5 +1,6 @@
 using Dynamo.Core.Runtime;
 using Dynamo.Core.Storage;
+using Dynamo.Core.Telemetry;
 
 namespace Dynamo.Core.Replication;
 
@@ -82,6 +83,7 @@ internal sealed class HintedHandoff
         private readonly List<(ReplicaStore.HintItem Hint, HashSet<NodeId> Waiting)> _items = [];
         private readonly SortedDictionary<NodeId, List<int>> _byTarget = [];
         private readonly Dictionary<long, NodeId> _targetOfRequest = [];
+        private System.Diagnostics.Activity? _span;
 
         public bool IsEmpty => _items.Count == 0;
 
@@ -103,10 +105,13 @@ internal sealed class HintedHandoff
         {
             var ops = owner._ops;
             ops.Start(this);
+            _span = NodeTelemetry.Start("dynamo.hint.delivery", System.Diagnostics.ActivityKind.Client);
+            _span?.SetTag("dynamo.node", owner._ctx.Self.Value).SetTag("dynamo.hints", _items.Count).SetTag("dynamo.targets", string.Join(",", _byTarget.Keys));
             foreach (var (target, indexes) in _byTarget)
             {
                 var items = indexes.Select(i => new ReplicaItem(_items[i].Hint.Key.Table, _items[i].Hint.Key.Key, _items[i].Hint.Object)).ToList();
-                long id = ops.Send(this, target, rid => new ReplicaSync(rid, items, SyncPurpose.HintDelivery));
+                long id = 0;
+                NodeTelemetry.Within(_span, () => id = ops.Send(this, target, rid => new ReplicaSync(rid, items, SyncPurpose.HintDelivery)));
                 _targetOfRequest[id] = target;
             }
 
@@ -127,7 +132,11 @@ internal sealed class HintedHandoff
             }
         }
 
-        public override void OnDeadline(OperationDeadline kind) => owner._ops.Finish(this);
+        public override void OnDeadline(OperationDeadline kind)
+        {
+            NodeTelemetry.End(_span, "timeout");
+            owner._ops.Finish(this);
+        }
 
         private void Settle()
         {
@@ -136,14 +145,18 @@ internal sealed class HintedHandoff
                 return;
             }
 
+            int delivered = 0;
             foreach (var (hint, waiting) in _items)
             {
                 if (waiting.Count == 0)
                 {
                     owner.DeleteIfUnchanged(hint);
+                    delivered++;
                 }
             }
 
+            _span?.SetTag("dynamo.hints.delivered", delivered);
+            NodeTelemetry.End(_span, "delivered");
             owner._ops.Finish(this);
         }
     }

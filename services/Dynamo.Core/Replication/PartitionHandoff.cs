@@ -1,6 +1,7 @@
 using Dynamo.Core.Membership;
 using Dynamo.Core.Runtime;
 using Dynamo.Core.Storage;
+using Dynamo.Core.Telemetry;
 
 namespace Dynamo.Core.Replication;
 
@@ -107,11 +108,14 @@ internal sealed class PartitionHandoff
     {
         private readonly List<HashSet<NodeId>> _waiting = [.. items.Select(i => new HashSet<NodeId>(i.Targets))];
         private readonly Dictionary<long, NodeId> _targetOfRequest = [];
+        private System.Diagnostics.Activity? _span;
 
         public void Start()
         {
             var ops = owner._ops;
             ops.Start(this);
+            _span = NodeTelemetry.Start("dynamo.handoff", System.Diagnostics.ActivityKind.Client);
+            _span?.SetTag("dynamo.node", owner._ctx.Self.Value).SetTag("dynamo.partition", items[0].Item.Key.Partition).SetTag("dynamo.keys", items.Count);
             var byTarget = new SortedDictionary<NodeId, List<ReplicaItem>>();
             foreach (var (item, targets) in items)
             {
@@ -128,7 +132,8 @@ internal sealed class PartitionHandoff
 
             foreach (var (target, list) in byTarget)
             {
-                long id = ops.Send(this, target, rid => new ReplicaSync(rid, list, SyncPurpose.Handoff));
+                long id = 0;
+                NodeTelemetry.Within(_span, () => id = ops.Send(this, target, rid => new ReplicaSync(rid, list, SyncPurpose.Handoff)));
                 _targetOfRequest[id] = target;
             }
 
@@ -154,6 +159,7 @@ internal sealed class PartitionHandoff
             }
 
             // Every primary holds these versions now; drop the ones still exactly as sent and still not ours.
+            NodeTelemetry.End(_span, "handed off");
             var ring = owner._ctx.Ring;
             for (int i = 0; i < items.Count; i++)
             {
@@ -168,6 +174,10 @@ internal sealed class PartitionHandoff
             owner._ops.Finish(this);
         }
 
-        public override void OnDeadline(OperationDeadline kind) => owner._ops.Finish(this);
+        public override void OnDeadline(OperationDeadline kind)
+        {
+            NodeTelemetry.End(_span, "timeout");
+            owner._ops.Finish(this);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Dynamo.Core.Runtime;
 using Dynamo.Core.Storage;
+using Dynamo.Core.Telemetry;
 using Dynamo.Core.Versioning;
 
 namespace Dynamo.Core.Replication;
@@ -69,11 +70,14 @@ internal sealed class Replica
     /// <summary>Keeps a version for <paramref name="owner"/>, merged with any hint already held for it.</summary>
     public void MergeHint(string table, string key, NodeId owner, DottedVersionVectorSet incoming)
     {
+        var span = NodeTelemetry.Start("dynamo.hint.store");
+        span?.SetTag("dynamo.hint.for", owner.Value).SetTag("dynamo.table", table).SetTag("dynamo.node", _ctx.Self.Value);
         var raw = Store.HintKeyOf(table, key, owner);
         var existing = Store.Engine.Get(StoreSpace.Hints, raw);
         var merged = existing is null ? incoming : DottedVersionVectorSet.Sync(ReplicaStore.FromHintRecord(existing), incoming);
         Store.Write(new StorageBatch().Put(StoreSpace.Hints, raw, ReplicaStore.HintRecord(merged)));
         _ctx.Stats.HintsStored++;
+        NodeTelemetry.End(span, "stored");
     }
 
     public void OnWrite(NodeId from, ReplicaWrite msg)

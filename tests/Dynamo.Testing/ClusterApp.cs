@@ -6,7 +6,7 @@ using Dynamo.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Dynamo.Integration.Tests.Infrastructure;
+namespace Dynamo.Testing;
 
 /// <summary>
 /// The real AppHost, started through Aspire.Hosting.Testing: real processes, real ports, a private data
@@ -35,6 +35,21 @@ public sealed class ClusterApp : IAsyncDisposable
     public int Nodes { get; }
 
     public HttpClient Router { get; }
+
+    public bool HasDashboard { get; private init; }
+
+    /// <summary>The dashboard's telemetry API (testing turns its auth on: the API key comes from the AppHost's configuration).</summary>
+    public HttpClient Dashboard()
+    {
+        var http = App.CreateHttpClient("aspire-dashboard", "http");
+        var key = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["AppHost:DashboardApiKey"];
+        if (!string.IsNullOrEmpty(key))
+        {
+            http.DefaultRequestHeaders.Add("x-api-key", key);
+        }
+
+        return http;
+    }
 
     public DynamoHttpClient Client { get; }
 
@@ -74,7 +89,7 @@ public sealed class ClusterApp : IAsyncDisposable
 
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
-        var cluster = new ClusterApp(app, dataRoot, nodes);
+        var cluster = new ClusterApp(app, dataRoot, nodes) { HasDashboard = dashboard };
         string[] resources = ["router", "seed", .. cluster.NodeNames];
         await Task.WhenAll(resources.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
         await cluster.WaitForRingAsync(nodes, cts.Token);

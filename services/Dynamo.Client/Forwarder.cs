@@ -19,13 +19,25 @@ public sealed class Forwarder(ClusterView view)
 
     public async Task<Outcome> SendAsync(string table, string key, TableSettings settings, Func<CallInvoker, CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation)
     {
+        var (reply, failure) = await SendAsync(ring => ring.PartitionOf(table, key), settings, call, cancellation);
+        return reply is null ? failure! : new Outcome(reply, "", "");
+    }
+
+    /// <summary>Sends any call to a coordinator of <paramref name="partition"/> (range reads).</summary>
+    public Task<(T? Reply, Outcome? Failure)> SendToPartitionAsync<T>(int partition, TableSettings settings, Func<CallInvoker, CallOptions, Task<T>> call, CancellationToken cancellation)
+        where T : class =>
+        SendAsync(_ => partition, settings, call, cancellation);
+
+    private async Task<(T? Reply, Outcome? Failure)> SendAsync<T>(Func<Dynamo.Core.Partitioning.Ring, int> partitionOf, TableSettings settings, Func<CallInvoker, CallOptions, Task<T>> call, CancellationToken cancellation)
+        where T : class
+    {
         var ring = view.State.Ring;
         if (ring is null)
         {
-            return new Outcome(null, "No storage nodes", "The cluster has no ring yet: no storage node has joined.");
+            return (null, new Outcome(null, "No storage nodes", "The cluster has no ring yet: no storage node has joined."));
         }
 
-        var pref = ring.PreferenceList(ring.PartitionOf(table, key), Math.Min(settings.N, ring.Members.Count));
+        var pref = ring.PreferenceList(partitionOf(ring), Math.Min(settings.N, ring.Members.Count));
         var candidates = new List<NodeId>();
         candidates.AddRange(pref.Primaries.Where(view.IsAvailable));
         candidates.AddRange(pref.Fallbacks.Where(view.IsAvailable));
@@ -44,7 +56,7 @@ public sealed class Forwarder(ClusterView view)
             attempts++;
             try
             {
-                return new Outcome(await call(view.Channels.For(address), new CallOptions(headers, deadline, cancellation)), "", "");
+                return (await call(view.Channels.For(address), new CallOptions(headers, deadline, cancellation)), null);
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
             {
@@ -52,7 +64,7 @@ public sealed class Forwarder(ClusterView view)
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
             {
-                return new Outcome(null, "Timed out", $"The coordinator {node} did not answer within {view.Options.RequestTimeoutMs} ms; the write may or may not have been applied.");
+                return (null, new Outcome(null, "Timed out", $"The coordinator {node} did not answer within {view.Options.RequestTimeoutMs} ms; a write may or may not have been applied."));
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellation.IsCancellationRequested)
             {
@@ -60,10 +72,10 @@ public sealed class Forwarder(ClusterView view)
             }
             catch (RpcException ex)
             {
-                return new Outcome(null, "Coordinator error", $"{node}: {ex.StatusCode}: {ex.Status.Detail}");
+                return (null, new Outcome(null, "Coordinator error", $"{node}: {ex.StatusCode}: {ex.Status.Detail}"));
             }
         }
 
-        return new Outcome(null, "No coordinator reachable", $"None of the {attempts} nodes tried for this key answered.");
+        return (null, new Outcome(null, "No coordinator reachable", $"None of the {attempts} nodes tried for this key answered."));
     }
 }

@@ -71,3 +71,9 @@ public static class DynamoClientExtensions
         return await client.PutAsync(table, key, next, contentType, read.Context, cancellation: cancellation);
     }
 }
+
+/// <summary>One key of a range read, with its live versions.</summary>
+public sealed record RangeEntry(string Key, IReadOnlyList<VersionedValue> Siblings, string Context);
+
+/// <summary>A page of a range read; when <see cref="HasMore"/>, continue after <see cref="Next"/>.</summary>
+public sealed record RangePage(IReadOnlyList<RangeEntry> Items, bool HasMore, byte[]? Next);

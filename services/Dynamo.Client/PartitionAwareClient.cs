@@ -63,6 +63,81 @@ public sealed class PartitionAwareClient : IDynamoClient, IDisposable
     public Task DeleteAsync(string table, string key, string? context = null, int? w = null, CancellationToken cancellation = default) =>
         Write(table, key, new Value { Tombstone = true }, context, w, cancellation);
 
+    /// <summary>Q, the cluster's partition count, once the ring is known.</summary>
+    public int PartitionCount => _view.State.Ring?.PartitionCount ?? throw new DynamoException(503, "No storage nodes", "The cluster has no ring yet.");
+
+    /// <summary>
+    /// An ordered read of one partition of a table: keys whose storage keys lie in [from, to) (null: the
+    /// partition's bounds), forward or reversed, at most <paramref name="limit"/> (see
+    /// <see cref="Dynamo.Core.Storage.StorageKeys.CompoundRange"/> for the bounds of one hash key).
+    /// </summary>
+    public async Task<RangePage> RangeAsync(string table, int partition, byte[]? from, byte[]? to, bool reverse, int limit, int? r = null, CancellationToken cancellation = default)
+    {
+        var settings = Settings(table);
+        var request = new RangeRequest
+        {
+            Table = table,
+            Partition = partition,
+            From = from is null ? Google.Protobuf.ByteString.Empty : Google.Protobuf.ByteString.CopyFrom(from),
+            To = to is null ? Google.Protobuf.ByteString.Empty : Google.Protobuf.ByteString.CopyFrom(to),
+            Reverse = reverse,
+            Limit = limit,
+            R = r ?? 0,
+            Settings = ProtoMapper.ToProto(settings),
+        };
+        var (reply, failure) = await _forwarder.SendToPartitionAsync(partition, settings, (c, o) => new Coordinator.CoordinatorClient(c).RangeAsync(request, o).ResponseAsync, cancellation);
+        if (reply is null)
+        {
+            throw new DynamoException(503, failure!.Title, failure.Detail);
+        }
+
+        return reply.Status switch
+        {
+            ClientStatus.Ok => new RangePage(
+                [.. reply.Items.Select(i => new RangeEntry(i.Key, [.. i.Siblings.Select(s => new VersionedValue(s.Data.ToByteArray(), NullIfEmpty(s.ContentType)))], i.Context))],
+                reply.HasMore,
+                reply.Next.IsEmpty ? null : reply.Next.ToByteArray()),
+            ClientStatus.BadRequest => throw new DynamoException(400, "Bad request", reply.Error),
+            ClientStatus.UnknownTable => throw new DynamoException(404, "Unknown table", reply.Error),
+            _ => throw new DynamoException(503, "Quorum not met", string.IsNullOrEmpty(reply.Error) ? $"{reply.Replied} of {reply.Required} replicas answered." : reply.Error),
+        };
+    }
+
+    /// <summary>Creates or changes a table (internal tables, whose names start with '$', included).</summary>
+    public async Task<TableSettings> PutTableAsync(string name, int n, int r, int w, CancellationToken cancellation = default)
+    {
+        var ring = _view.State.Ring ?? throw new DynamoException(503, "No storage nodes", "The cluster has no ring yet.");
+        var headers = _view.Credentials.Headers(_view.Self);
+        foreach (var node in ring.Members.Select(m => m.Id).Where(_view.IsAvailable).Take(3))
+        {
+            if (_view.AddressOf(node) is not { } address)
+            {
+                continue;
+            }
+
+            try
+            {
+                var reply = await new Coordinator.CoordinatorClient(_view.Channels.For(address)).PutTableAsync(
+                    new PutTableRequest { Name = name, N = n, R = r, W = w },
+                    new Grpc.Core.CallOptions(headers, DateTime.UtcNow.AddMilliseconds(_view.Options.RequestTimeoutMs), cancellation));
+                if (!string.IsNullOrEmpty(reply.Error))
+                {
+                    throw new DynamoException(400, "Bad table settings", reply.Error);
+                }
+
+                var settings = ProtoMapper.FromProto(reply.Settings)!;
+                _view.Learn(settings);
+                return settings;
+            }
+            catch (Grpc.Core.RpcException)
+            {
+                _view.Suspect(node);
+            }
+        }
+
+        throw new DynamoException(503, "No storage node reachable", "No node answered the table change.");
+    }
+
     /// <summary>Sends a request as built by the caller (the router builds them from HTTP requests).</summary>
     public Task<Forwarder.Outcome> SendAsync(string table, string key, TableSettings settings, Func<Grpc.Core.CallInvoker, Grpc.Core.CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation) =>
         _forwarder.SendAsync(table, key, settings, call, cancellation);

@@ -126,6 +126,12 @@ public sealed class DynamoNode : IStateMachine
             case ClientRead m:
                 _coordinator.OnClientRead(from, m);
                 break;
+            case ClientRange m:
+                _coordinator.OnClientRange(from, m);
+                break;
+            case ReplicaRange m:
+                _replica.OnRange(from, m);
+                break;
             case ReplicaWrite m:
                 _replica.OnWrite(from, m);
                 break;
@@ -188,7 +194,7 @@ public sealed class DynamoNode : IStateMachine
     /// <summary>Creates or changes a table and pushes the change to every member at once. Returns an error, or null.</summary>
     public string? PutTable(string name, int n, int r, int w)
     {
-        if (!TableSettings.IsValidName(name))
+        if (!KeyRules.IsValidTable(name))
         {
             return "A table name is 1 to 255 characters of A-Z, a-z, 0-9, '_', '.', '-'.";
         }

@@ -103,6 +103,61 @@ public static class ProtoMapper
         Settings = ToProto(m.Settings),
     };
 
+    public static ClientRange FromProto(long id, RangeRequest r) =>
+        new(id, r.Table, r.Partition, r.From.IsEmpty ? null : r.From.ToByteArray(), r.To.IsEmpty ? null : r.To.ToByteArray(), r.Reverse, r.Limit, r.R == 0 ? null : r.R, r.Forwarded, FromProto(r.Settings));
+
+    public static RangeRequest ToProto(ClientRange m) => new()
+    {
+        Table = m.Table,
+        Partition = m.Partition,
+        From = m.From is null ? ByteString.Empty : ByteString.CopyFrom(m.From),
+        To = m.To is null ? ByteString.Empty : ByteString.CopyFrom(m.To),
+        Reverse = m.Reverse,
+        Limit = m.Limit,
+        R = m.R ?? 0,
+        Forwarded = m.Forwarded,
+        Settings = ToProto(m.Settings),
+    };
+
+    public static RangeReply ToProto(ClientRangeReply r)
+    {
+        var reply = new RangeReply
+        {
+            Status = (Protos.ClientStatus)r.Status,
+            HasMore = r.HasMore,
+            Next = r.Next is null ? ByteString.Empty : ByteString.CopyFrom(r.Next),
+            Error = r.Error ?? "",
+            Replied = r.Replied,
+            Required = r.Required,
+        };
+        foreach (var item in r.Items)
+        {
+            var i = new Protos.RangeItem { Key = item.Key, Context = item.Context };
+            i.Siblings.AddRange(item.Values.Select(ToProto));
+            reply.Items.Add(i);
+        }
+
+        return reply;
+    }
+
+    public static ClientRangeReply FromProto(long requestId, RangeReply r)
+    {
+        if (!Enum.IsDefined((CoreMessages.ClientStatus)r.Status))
+        {
+            throw Invalid("unknown client status");
+        }
+
+        return new ClientRangeReply(
+            requestId,
+            (CoreMessages.ClientStatus)r.Status,
+            [.. r.Items.Select(i => new CoreMessages.RangeItem(i.Key, [.. i.Siblings.Select(FromProto)], i.Context))],
+            r.HasMore,
+            r.Next.IsEmpty ? null : r.Next.ToByteArray(),
+            string.IsNullOrEmpty(r.Error) ? null : r.Error,
+            r.Replied,
+            r.Required);
+    }
+
     public static ByteString Bytes(DottedVersionVectorSet set) => UnsafeByteOperations.UnsafeWrap(ObjectCodec.Encode(set));
 
     public static DottedVersionVectorSet Object(ByteString bytes)

@@ -33,6 +33,14 @@ public sealed class RouterOptions
 
     public long HeartbeatIntervalMs { get; set; } = 1_000;
 
+    /// <summary>Port on which the router serves the DynamoDB protocol (0: not served). Aspire sets it.</summary>
+    public int DynamoDbPort { get; set; }
+
+    /// <summary>When both are set, DynamoDB requests must be SigV4-signed with this key pair.</summary>
+    public string DynamoDbAccessKeyId { get; set; } = "";
+
+    public string DynamoDbSecretAccessKey { get; set; } = "";
+
     public Dynamo.Client.PartitionAwareClientOptions ToClientOptions() => new()
     {
         NodeId = NodeId,

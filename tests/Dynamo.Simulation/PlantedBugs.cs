@@ -26,8 +26,8 @@ internal sealed class BuggyStorage(IStorageEngine inner, PlantedBug bug) : IStor
 
     public byte[]? Get(StoreSpace space, ReadOnlySpan<byte> key) => inner.Get(space, key);
 
-    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit) =>
-        inner.Scan(space, fromInclusive, toExclusive, limit);
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, bool reverse = false) =>
+        inner.Scan(space, fromInclusive, toExclusive, limit, reverse);
 
     public void SyncWal() => inner.SyncWal();
 

@@ -28,9 +28,10 @@ public static class KeyRules
             return false;
         }
 
-        if (bytes is < 1 or > StorageKeys.MaxKeyBytes)
+        int max = IsInternal(table!) ? StorageKeys.MaxInternalKeyBytes : StorageKeys.MaxKeyBytes;
+        if (bytes < 1 || bytes > max)
         {
-            error = $"A key is 1 to {StorageKeys.MaxKeyBytes} bytes of UTF-8.";
+            error = $"A key is 1 to {max} bytes of UTF-8.";
             return false;
         }
 
@@ -39,7 +40,9 @@ public static class KeyRules
     }
 
     /// <summary>Client table names, plus the internal compound tables (prefix <see cref="Hashing.KeyHash.CompoundTablePrefix"/>).</summary>
-    public static bool IsValidTable(string? table) =>
-        TableSettings.IsValidName(table)
-        || (table is { Length: > 1 and <= StorageKeys.MaxTableBytes } && table[0] == Hashing.KeyHash.CompoundTablePrefix && TableSettings.IsValidName(table[1..]));
+    public static bool IsValidTable(string? table) => TableSettings.IsValidName(table) || (table is not null && IsInternal(table));
+
+    /// <summary>An internal compound table: '$' and a valid name; only the part of a key before its first NUL is hashed.</summary>
+    public static bool IsInternal(string table) =>
+        table.Length is > 1 and <= StorageKeys.MaxTableBytes && table[0] == Hashing.KeyHash.CompoundTablePrefix && TableSettings.IsValidName(table[1..]);
 }

@@ -115,6 +115,51 @@ internal sealed class QuorumCoordinator
         return true;
     }
 
+    public void OnClientRange(NodeId client, ClientRange msg)
+    {
+        if (!FirstTime(client, msg.RequestId))
+        {
+            return;
+        }
+
+        _ctx.Stats.Reads++;
+        string? bad = !KeyRules.IsValidTable(msg.Table) ? "A table name is 1 to 255 characters of A-Z, a-z, 0-9, '_', '.', '-'."
+            : msg.Limit is < 1 or > Replica.MaxRangeLimit ? $"A range returns 1 to {Replica.MaxRangeLimit} keys."
+            : null;
+        if (bad is null && msg.Settings is { } carried && carried.Name == msg.Table)
+        {
+            _learnTable(carried);
+        }
+
+        var table = bad is null ? _ctx.Table(msg.Table) : null;
+        var ring = _ctx.Ring;
+        int r = msg.R ?? table?.R ?? 0;
+        ClientRangeReply? refusal = bad is not null ? Refuse(ClientStatus.BadRequest, bad)
+            : table is null ? Refuse(ClientStatus.UnknownTable, $"Table '{msg.Table}' does not exist.")
+            : ring is null ? Refuse(ClientStatus.Unavailable, "The cluster has no ring yet: no storage node has joined.")
+            : msg.Partition < 0 || msg.Partition >= ring.PartitionCount ? Refuse(ClientStatus.BadRequest, $"A partition is 0 to {ring.PartitionCount - 1}.")
+            : r < 1 || r > table.N ? Refuse(ClientStatus.BadRequest, $"r must be between 1 and n ({table.N}).")
+            : r > Math.Min(table.N, ring.Members.Count) ? Refuse(ClientStatus.Unavailable, $"Only {ring.Members.Count} nodes are in the ring; {r} must answer.")
+            : null;
+        if (refusal is not null)
+        {
+            _ctx.Send(client, refusal);
+            return;
+        }
+
+        var pref = ring!.PreferenceList(msg.Partition, Math.Min(table!.N, ring.Members.Count));
+        if (!msg.Forwarded && ForwardTarget(pref) is { } target)
+        {
+            _ctx.Stats.Forwards++;
+            new Forward(this, client, msg.RequestId, target, id => msg with { RequestId = id, Forwarded = true, Settings = table }, () => new CoordinatedRange(this, client, msg, pref, r).Start()).Start();
+            return;
+        }
+
+        new CoordinatedRange(this, client, msg, pref, r).Start();
+
+        ClientRangeReply Refuse(ClientStatus status, string error) => new(msg.RequestId, status, [], false, null, error);
+    }
+
     public void Reply(NodeId client, ClientReply reply)
     {
         if (reply.Status == ClientStatus.Unavailable)
@@ -243,6 +288,10 @@ internal sealed class QuorumCoordinator
                     _owner.Reply(_client, reply with { RequestId = _clientRequestId });
                     _owner._ops.Finish(this);
                     break;
+                case ClientRangeReply range:
+                    _owner._ctx.Send(_client, range with { RequestId = _clientRequestId });
+                    _owner._ops.Finish(this);
+                    break;
                 case DeliveryFailed:
                     _owner._ops.Finish(this);
                     _coordinateHere();
@@ -252,7 +301,16 @@ internal sealed class QuorumCoordinator
 
         public override void OnDeadline(OperationDeadline kind)
         {
-            _owner.Reply(_client, new ClientReply(_clientRequestId, ClientStatus.Unavailable, Error: $"{_target} did not answer in time."));
+            string error = $"{_target} did not answer in time.";
+            if (_request(0) is ClientRange)
+            {
+                _owner._ctx.Send(_client, new ClientRangeReply(_clientRequestId, ClientStatus.Unavailable, [], false, null, error));
+            }
+            else
+            {
+                _owner.Reply(_client, new ClientReply(_clientRequestId, ClientStatus.Unavailable, Error: error));
+            }
+
             _owner._ops.Finish(this);
         }
     }

@@ -119,6 +119,62 @@ internal sealed class Replica
         _ctx.Send(from, new ReplicaWriteAck(msg.RequestId, true));
     }
 
+    public const int MaxRangeLimit = 10_000;
+
+    public void OnRange(NodeId from, ReplicaRange msg) => _ctx.Send(from, Range(msg));
+
+    /// <summary>This replica's first <c>Limit</c> keys of a table in a storage-key range of one partition.</summary>
+    public ReplicaRangeReply Range(ReplicaRange msg)
+    {
+        var items = new List<ReplicaItem>();
+        bool complete = true;
+        if (KeyRules.IsValidTable(msg.Table) && msg.Partition >= 0 && msg.Partition < Store.PartitionCount && msg.Limit is > 0 and <= MaxRangeLimit)
+        {
+            var (lower, upper) = RangeBounds(msg.Partition, msg.From, msg.To);
+            while (items.Count < msg.Limit)
+            {
+                var page = Store.Engine.Scan(StoreSpace.Data, lower, upper, msg.Limit, msg.Reverse);
+                foreach (var kv in page)
+                {
+                    var key = StorageKeys.ParseData(kv.Key);
+                    if (key.Table == msg.Table && items.Count < msg.Limit)
+                    {
+                        items.Add(new ReplicaItem(key.Table, key.Key, StoredObject.FromRecord(kv.Value).Set));
+                    }
+                }
+
+                if (page.Count < msg.Limit)
+                {
+                    break;
+                }
+
+                // Other tables' keys filled the page: continue past it.
+                if (msg.Reverse)
+                {
+                    upper = page[^1].Key;
+                }
+                else
+                {
+                    lower = StorageKeys.After(page[^1].Key);
+                }
+            }
+
+            complete = items.Count < msg.Limit;
+        }
+
+        return new ReplicaRangeReply(msg.RequestId, items, complete);
+    }
+
+    /// <summary>The requested bounds clamped to the partition's range.</summary>
+    public static (byte[] Lower, byte[] Upper) RangeBounds(int partition, byte[]? from, byte[]? to)
+    {
+        var start = StorageKeys.PartitionStart(partition);
+        var end = StorageKeys.PartitionEnd(partition);
+        var lower = from is null || ByteArrayComparer.Instance.Compare(from, start) < 0 ? start : from;
+        var upper = to is null || ByteArrayComparer.Instance.Compare(to, end) > 0 ? end : to;
+        return (lower, upper);
+    }
+
     public void OnFetch(NodeId from, FetchRequest msg)
     {
         var items = new List<ReplicaItem>(msg.Keys.Count);

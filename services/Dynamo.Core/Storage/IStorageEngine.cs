@@ -33,8 +33,8 @@ public interface IStorageEngine : IDisposable
 
     void Write(StorageBatch batch);
 
-    /// <summary>Up to <paramref name="limit"/> entries with from ≤ key &lt; to, in key order.</summary>
-    IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit);
+    /// <summary>Up to <paramref name="limit"/> entries with from ≤ key &lt; to (an empty bound is open), in key order, or in reverse from the end.</summary>
+    IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, bool reverse = false);
 
     /// <summary>Forces everything written so far to stable storage.</summary>
     void SyncWal();

@@ -65,7 +65,7 @@ public sealed class InMemoryStorageEngine : IStorageEngine
         }
     }
 
-    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit)
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, bool reverse = false)
     {
         var result = new List<KeyValuePair<byte[], byte[]>>();
         var from = new Entry(fromInclusive.ToArray(), []);
@@ -78,10 +78,16 @@ public sealed class InMemoryStorageEngine : IStorageEngine
                 return result;
             }
 
-            foreach (var e in set.GetViewBetween(from, max))
+            var view = set.GetViewBetween(from, max);
+            foreach (var e in reverse ? view.Reverse() : view)
             {
                 if (to.Length > 0 && ByteArrayComparer.Instance.Compare(e.Key, to) >= 0)
                 {
+                    if (reverse)
+                    {
+                        continue;
+                    }
+
                     break;
                 }
 

@@ -96,7 +96,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine
         _db.Write(wb, _writeOptions);
     }
 
-    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit)
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreSpace space, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, bool reverse = false)
     {
         var result = new List<KeyValuePair<byte[], byte[]>>();
         var readOptions = new ReadOptions();
@@ -105,12 +105,32 @@ public sealed class RocksDbStorageEngine : IStorageEngine
             readOptions.SetIterateUpperBound(toExclusive.ToArray());
         }
 
+        if (fromInclusive.Length > 0)
+        {
+            readOptions.SetIterateLowerBound(fromInclusive.ToArray());
+        }
+
         using var it = _db.NewIterator(_families[(int)space], readOptions);
-        it.Seek(fromInclusive);
+        if (reverse)
+        {
+            it.SeekToLast();
+        }
+        else
+        {
+            it.Seek(fromInclusive);
+        }
+
         while (it.Valid() && result.Count < limit)
         {
             result.Add(new(it.Key(), it.Value()));
-            it.Next();
+            if (reverse)
+            {
+                it.Prev();
+            }
+            else
+            {
+                it.Next();
+            }
         }
 
         return result;

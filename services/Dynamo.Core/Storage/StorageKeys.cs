@@ -19,6 +19,9 @@ public static class StorageKeys
     public const int MaxTableBytes = 255;
     public const int MaxKeyBytes = 1024;
 
+    /// <summary>Keys of internal compound tables (the DynamoDB layer's encoded partition and sort keys) may be longer.</summary>
+    public const int MaxInternalKeyBytes = 8192;
+
     public static byte[] Data(int partitionCount, string table, string key)
     {
         var hash = KeyHash.Compute(table, key);
@@ -57,6 +60,21 @@ public static class StorageKeys
         BinaryPrimitives.WriteUInt16BigEndian(buf.AsSpan(7 + tl), (ushort)kl);
         Encoding.UTF8.GetBytes(key, buf.AsSpan(9 + tl));
         return buf;
+    }
+
+    /// <summary>
+    /// The storage-key range of a compound table's items that share <paramref name="hashKey"/>: keys
+    /// "hashKey NUL suffix" with <paramref name="fromSuffix"/> ≤ suffix &lt; <paramref name="toSuffix"/> (null: open).
+    /// All of them live in one partition and one bucket, contiguous and in suffix order.
+    /// </summary>
+    public static (int Partition, byte[] From, byte[] To) CompoundRange(int partitionCount, string table, string hashKey, string? fromSuffix, string? toSuffix)
+    {
+        var hash = KeyHash.Compute(table, hashKey + "\0");
+        int partition = hash.Partition(partitionCount);
+        int bucket = hash.Bucket(BucketBits);
+        var from = Data(partition, bucket, table, hashKey + "\0" + (fromSuffix ?? ""));
+        var to = toSuffix is null ? Data(partition, bucket, table, hashKey + "\u0001") : Data(partition, bucket, table, hashKey + "\0" + toSuffix);
+        return (partition, from, to);
     }
 
     public static byte[] PartitionStart(int partition) => BucketStart(partition, 0);
@@ -146,9 +164,9 @@ public static class StorageKeys
             throw new ArgumentException($"A table name is 1..{MaxTableBytes} bytes.");
         }
 
-        if (keyBytes is 0 or > MaxKeyBytes)
+        if (keyBytes is 0 or > MaxInternalKeyBytes)
         {
-            throw new ArgumentException($"A key is 1..{MaxKeyBytes} bytes.");
+            throw new ArgumentException($"A key is 1..{MaxInternalKeyBytes} bytes.");
         }
     }
 }

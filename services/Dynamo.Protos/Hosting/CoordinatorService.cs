@@ -26,5 +26,12 @@ public sealed class CoordinatorService(StateMachineHost host, IDurabilityBarrier
         return ProtoMapper.ToProto(reply);
     }
 
+    public override async Task<RangeReply> Range(RangeRequest request, ServerCallContext context)
+    {
+        var range = ProtoMapper.FromProto(0, request);
+        var reply = (C.ClientRangeReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), id => range with { RequestId = id }, context.CancellationToken);
+        return ProtoMapper.ToProto(reply);
+    }
+
     public override Task<PutTableReply> PutTable(PutTableRequest request, ServerCallContext context) => Task.FromResult(putTable(request));
 }

@@ -93,6 +93,27 @@ public static class PeerCalls
                 return ProtoMapper.FromProto(m.RequestId, reply);
             }
 
+            case C.ClientRange m:
+            {
+                var reply = await new Coordinator.CoordinatorClient(invoker).RangeAsync(ProtoMapper.ToProto(m), options);
+                return ProtoMapper.FromProto(m.RequestId, reply);
+            }
+
+            case C.ReplicaRange m:
+            {
+                var req = new ReplicaRangeRequest
+                {
+                    Table = m.Table,
+                    Partition = m.Partition,
+                    From = m.From is null ? Google.Protobuf.ByteString.Empty : Google.Protobuf.ByteString.CopyFrom(m.From),
+                    To = m.To is null ? Google.Protobuf.ByteString.Empty : Google.Protobuf.ByteString.CopyFrom(m.To),
+                    Reverse = m.Reverse,
+                    Limit = m.Limit,
+                };
+                var reply = await new Replica.ReplicaClient(invoker).RangeAsync(req, options);
+                return new C.ReplicaRangeReply(m.RequestId, [.. reply.Items.Select(ProtoMapper.FromProto)], reply.Complete);
+            }
+
             default:
                 throw new NotSupportedException($"No RPC carries {request.GetType().Name}.");
         }

@@ -73,6 +73,21 @@ public sealed class ReplicaService(StateMachineHost host, IDurabilityBarrier dur
         return await DurableAck(reply, context);
     }
 
+    public override async Task<ReplicaRangeReply> Range(ReplicaRangeRequest request, ServerCallContext context)
+    {
+        var reply = (C.ReplicaRangeReply)await Call(context, id => new C.ReplicaRange(
+            id,
+            request.Table,
+            request.Partition,
+            request.From.IsEmpty ? null : request.From.ToByteArray(),
+            request.To.IsEmpty ? null : request.To.ToByteArray(),
+            request.Reverse,
+            request.Limit));
+        var result = new ReplicaRangeReply { Complete = reply.Complete };
+        result.Items.AddRange(reply.Items.Select(ProtoMapper.ToProto));
+        return result;
+    }
+
     private Task<C.Message> Call(ServerCallContext context, Func<long, C.Message> request) =>
         host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), request, context.CancellationToken);
 

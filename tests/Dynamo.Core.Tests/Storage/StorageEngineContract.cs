@@ -98,6 +98,12 @@ public abstract class StorageEngineContract : IDisposable
         Assert.Equal(new[] { new byte[] { 0x01, 0x00 }, [0x01, 0xFF], [0x7F] }, range);
 
         Assert.Equal(2, e.Scan(StoreSpace.Data, [], [], 2).Count);
+
+        // Reverse scans walk the same range from its end.
+        var backwards = e.Scan(StoreSpace.Data, [0x01, 0x00], [0x80], int.MaxValue, reverse: true).Select(kv => kv.Key).ToArray();
+        Assert.Equal(range.Reverse(), backwards);
+        Assert.Equal(keys.Reverse().Take(2), e.Scan(StoreSpace.Data, [], [], 2, reverse: true).Select(kv => kv.Key));
+        Assert.Equal(new[] { new byte[] { 0x7F } }, e.Scan(StoreSpace.Data, [0x01, 0x01], [0x80], 1, reverse: true).Select(kv => kv.Key));
         Assert.Empty(e.Scan(StoreSpace.Data, [0xFF, 0x01], [], 10));
         Assert.Empty(e.Scan(StoreSpace.Hints, [], [], 10));
     }

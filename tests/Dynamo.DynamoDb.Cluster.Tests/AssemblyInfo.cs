@@ -1,0 +1,2 @@
+[assembly: AssemblyFixture(typeof(Dynamo.DynamoDb.Tests.Infrastructure.SharedCluster))]
+[assembly: Trait("Category", "Integration")]

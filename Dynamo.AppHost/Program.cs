@@ -22,6 +22,8 @@ var router = builder.AddProject<Projects.Dynamo_Router>("router")
     .WithClusterCredentials(clusterSecret, adminKey)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", u => u.DisplayText = "Router API")
+    .WithHttpEndpoint(port: 8000, name: "dynamodb", env: "Dynamo__DynamoDbPort")
+    .WithUrlForEndpoint("dynamodb", u => u.DisplayText = "DynamoDB API")
     .WithClusterUrl();
 foreach (var node in nodes)
 {

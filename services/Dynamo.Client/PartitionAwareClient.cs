@@ -45,7 +45,7 @@ public sealed class PartitionAwareClient : IDynamoClient, IDisposable
     {
         var settings = Settings(table);
         var request = new GetRequest { Table = table, Key = key, R = r ?? 0, Settings = ProtoMapper.ToProto(settings) };
-        var reply = await Send(table, key, settings, (c, o) => new Coordinator.CoordinatorClient(c).GetAsync(request, o).ResponseAsync, cancellation);
+        var reply = await Send(table, key, settings, idempotent: true, (c, o) => new Coordinator.CoordinatorClient(c).GetAsync(request, o).ResponseAsync, cancellation);
         return reply.Status switch
         {
             ClientStatus.Ok => new ReadResult([.. reply.Siblings.Select(s => new VersionedValue(s.Data.ToByteArray(), NullIfEmpty(s.ContentType)))], reply.Context),
@@ -139,23 +139,23 @@ public sealed class PartitionAwareClient : IDynamoClient, IDisposable
     }
 
     /// <summary>Sends a request as built by the caller (the router builds them from HTTP requests).</summary>
-    public Task<Forwarder.Outcome> SendAsync(string table, string key, TableSettings settings, Func<Grpc.Core.CallInvoker, Grpc.Core.CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation) =>
-        _forwarder.SendAsync(table, key, settings, call, cancellation);
+    public Task<Forwarder.Outcome> SendAsync(string table, string key, TableSettings settings, bool idempotent, Func<Grpc.Core.CallInvoker, Grpc.Core.CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation) =>
+        _forwarder.SendAsync(table, key, settings, idempotent, call, cancellation);
 
     private async Task<string> Write(string table, string key, Value value, string? context, int? w, CancellationToken cancellation)
     {
         var settings = Settings(table);
         var request = new PutRequest { Table = table, Key = key, Value = value, Context = context ?? "", W = w ?? 0, Settings = ProtoMapper.ToProto(settings) };
-        var reply = await Send(table, key, settings, (c, o) => new Coordinator.CoordinatorClient(c).PutAsync(request, o).ResponseAsync, cancellation);
+        var reply = await Send(table, key, settings, idempotent: false, (c, o) => new Coordinator.CoordinatorClient(c).PutAsync(request, o).ResponseAsync, cancellation);
         return reply.Status == ClientStatus.Ok ? reply.Context : throw Failure(reply);
     }
 
     private TableSettings Settings(string table) =>
         _view.Table(table) ?? throw new DynamoException(404, "Unknown table", $"Table '{table}' does not exist.");
 
-    private async Task<Protos.ClientReply> Send(string table, string key, TableSettings settings, Func<Grpc.Core.CallInvoker, Grpc.Core.CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation)
+    private async Task<Protos.ClientReply> Send(string table, string key, TableSettings settings, bool idempotent, Func<Grpc.Core.CallInvoker, Grpc.Core.CallOptions, Task<Protos.ClientReply>> call, CancellationToken cancellation)
     {
-        var outcome = await _forwarder.SendAsync(table, key, settings, call, cancellation);
+        var outcome = await _forwarder.SendAsync(table, key, settings, idempotent, call, cancellation);
         return outcome.Reply ?? throw new DynamoException(503, outcome.Title, outcome.Detail);
     }
 

@@ -75,7 +75,7 @@ public static class RouterApi
         }
 
         var request = new GetRequest { Table = table, Key = key, R = r, Settings = ProtoMapper.ToProto(settings) };
-        var outcome = await forwarder.SendAsync(table, key, settings, (c, o) => new Coordinator.CoordinatorClient(c).GetAsync(request, o).ResponseAsync, ct);
+        var outcome = await forwarder.SendAsync(table, key, settings, idempotent: true, (c, o) => new Coordinator.CoordinatorClient(c).GetAsync(request, o).ResponseAsync, ct);
         if (outcome.Reply is not { } reply)
         {
             return Problem(StatusCodes.Status503ServiceUnavailable, outcome.Title, outcome.Detail);
@@ -159,7 +159,7 @@ public static class RouterApi
         if (context.Length == 0)
         {
             var read = new GetRequest { Table = table, Key = key, Settings = ProtoMapper.ToProto(settings) };
-            var current = await forwarder.SendAsync(table, key, settings, (c, o) => new Coordinator.CoordinatorClient(c).GetAsync(read, o).ResponseAsync, ct);
+            var current = await forwarder.SendAsync(table, key, settings, idempotent: true, (c, o) => new Coordinator.CoordinatorClient(c).GetAsync(read, o).ResponseAsync, ct);
             if (current.Reply is not { } found)
             {
                 return Problem(StatusCodes.Status503ServiceUnavailable, current.Title, current.Detail);
@@ -179,7 +179,7 @@ public static class RouterApi
     private static async Task<IResult> Write(HttpContext http, Forwarder forwarder, string table, string key, TableSettings settings, Value value, string context, int w, CancellationToken ct)
     {
         var request = new PutRequest { Table = table, Key = key, Value = value, Context = context, W = w, Settings = ProtoMapper.ToProto(settings) };
-        var outcome = await forwarder.SendAsync(table, key, settings, (c, o) => new Coordinator.CoordinatorClient(c).PutAsync(request, o).ResponseAsync, ct);
+        var outcome = await forwarder.SendAsync(table, key, settings, idempotent: false, (c, o) => new Coordinator.CoordinatorClient(c).PutAsync(request, o).ResponseAsync, ct);
         if (outcome.Reply is not { } reply)
         {
             return Problem(StatusCodes.Status503ServiceUnavailable, outcome.Title, outcome.Detail);

@@ -102,4 +102,13 @@ public class CheckerTests
         Write("w1", Outcome.Failed);
         Assert.Single(Check().Rejections);
     }
+
+    [Fact]
+    public void AValueTwiceAmongSiblingsIsAWriteAppliedTwice()
+    {
+        Write("w1", Outcome.Ok);
+        var c = Check("w1", "w1");
+        Assert.Single(c.Duplicates);
+        Assert.False(c.Passed);
+    }
 }

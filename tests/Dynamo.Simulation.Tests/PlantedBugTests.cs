@@ -26,4 +26,16 @@ public class PlantedBugTests
             Assert.True(SimulationRun.Execute(r.Seed).Passed, $"seed {r.Seed} fails even without the bug");
         }
     }
+
+    /// <summary>
+    /// Found by the chaos runner on real processes: a client that sends a write again to another node after
+    /// the first attempt timed out stores it twice when the first had been applied. The checker must see it.
+    /// </summary>
+    [Fact]
+    public void RetryingAnAmbiguousWriteElsewhereAppliesItTwice()
+    {
+        var results = new SimulationResult[60];
+        Parallel.For(0, results.Length, i => results[i] = SimulationRun.Execute(i + 1, new SimulationOptions { Bug = PlantedBug.RetryAmbiguousWrites }));
+        Assert.Contains(results, r => r.Problems.Any(p => p.Contains("was applied 2 times", StringComparison.Ordinal)));
+    }
 }

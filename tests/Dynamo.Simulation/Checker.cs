@@ -11,8 +11,9 @@ namespace Dynamo.Simulation;
 ///
 /// Resurrection: a value that an acknowledged delete or write had read (and so covered) is back in the
 /// final state. Sibling bound: no two siblings of any read may be causally ordered (one read the other);
-/// siblings are only truly concurrent writes. Set workload: every acknowledged element is in the union of
-/// the final siblings.
+/// siblings are only truly concurrent writes. Duplicates: a value twice among the siblings of a read means
+/// one write was applied twice (as two versions). Set workload: every acknowledged element is in the
+/// union of the final siblings.
 /// </summary>
 public sealed class Checker
 {
@@ -61,9 +62,11 @@ public sealed class Checker
 
     public List<string> Rejections { get; } = [];
 
+    public List<string> Duplicates { get; } = [];
+
     public int AcknowledgedWrites { get; private set; }
 
-    public bool Passed => LostWrites.Count == 0 && Resurrections.Count == 0 && SiblingViolations.Count == 0 && LostElements.Count == 0 && Rejections.Count == 0;
+    public bool Passed => LostWrites.Count == 0 && Resurrections.Count == 0 && SiblingViolations.Count == 0 && LostElements.Count == 0 && Rejections.Count == 0 && Duplicates.Count == 0;
 
     public Checker Run()
     {
@@ -160,6 +163,11 @@ public sealed class Checker
 
     private void CheckConcurrent(string where, IReadOnlyList<string> siblings)
     {
+        foreach (var twice in siblings.GroupBy(v => v).Where(g => g.Count() > 1))
+        {
+            Duplicates.Add($"{where}: {twice.Key} was applied {twice.Count()} times");
+        }
+
         for (int i = 0; i < siblings.Count; i++)
         {
             for (int j = 0; j < siblings.Count; j++)

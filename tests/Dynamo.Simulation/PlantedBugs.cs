@@ -13,6 +13,9 @@ public enum PlantedBug
 
     /// <summary>Fallbacks acknowledge hinted writes but never keep them.</summary>
     DropHints,
+
+    /// <summary>Clients send a write that timed out to another node (it may have been applied already).</summary>
+    RetryAmbiguousWrites,
 }
 
 /// <summary>A storage engine decorator that plants <see cref="PlantedBug"/>s below the protocol logic.</summary>

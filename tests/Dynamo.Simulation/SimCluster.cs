@@ -84,6 +84,10 @@ public sealed class SimCluster
 
         public int Crashes { get; private set; }
 
+        // Requests this incarnation received and has not answered yet: if it crashes, their senders see
+        // the call fail without knowing whether it was handled (a gRPC call cut by a dying process).
+        private readonly HashSet<(NodeId From, long RequestId)> _unanswered = [];
+
         /// <summary>Counters of every incarnation of this node so far.</summary>
         public NodeStats TotalStats()
         {
@@ -118,9 +122,34 @@ public sealed class SimCluster
             Node.Stats.AddTo(_before);
             Node = null;
             Crashes++;
+            foreach (var (from, requestId) in _unanswered.OrderBy(u => u.RequestId))
+            {
+                _cluster._net.Fail(Id, from, requestId, mayHaveArrived: true);
+            }
+
+            _unanswered.Clear();
         }
 
-        internal void Receive(NodeId from, Message message) => Node?.Handle(from, message);
+        internal void Receive(NodeId from, Message message)
+        {
+            if (Node is null)
+            {
+                // A crashed process refuses connections: the caller learns at once that nothing arrived.
+                if (message is IRequest refused)
+                {
+                    _cluster._net.Fail(Id, from, refused.RequestId, mayHaveArrived: false);
+                }
+
+                return;
+            }
+
+            if (message is IRequest request)
+            {
+                _unanswered.Add((from, request.RequestId));
+            }
+
+            Node.Handle(from, message);
+        }
 
         private sealed class Environment(SimNode node, int incarnation, Random random) : INodeEnvironment
         {
@@ -132,6 +161,11 @@ public sealed class SimCluster
             {
                 if (node._incarnation == incarnation)
                 {
+                    if (message is IResponse response)
+                    {
+                        node._unanswered.Remove((to, response.RequestId));
+                    }
+
                     node._cluster._net.Send(node.Id, to, message);
                 }
             }

@@ -63,6 +63,15 @@ public sealed class SimNetwork
 
     private int Side(NodeId n) => _side.TryGetValue(n, out int s) ? s : 0;
 
+    /// <summary>Tells <paramref name="to"/> that its request to <paramref name="from"/> failed (after a network delay).</summary>
+    public void Fail(NodeId from, NodeId to, long requestId, bool mayHaveArrived)
+    {
+        if (CanTalk(from, to))
+        {
+            _sim.After(1 + _random.Next(5), () => Deliver?.Invoke(from, to, new DeliveryFailed(requestId, mayHaveArrived)));
+        }
+    }
+
     public void Send(NodeId from, NodeId to, Message message)
     {
         MessagesSent++;

@@ -71,7 +71,7 @@ public sealed class SimulationRun
         _net = new SimNetwork(_sim, new Random(_random.Next()));
         _partitions = _random.Next(2) == 0 ? 16 : 32;
         var nodeRandom = new Random(_random.Next());
-        _cluster = new SimCluster(_sim, _net, nodeRandom, NodeOptionsFor, e => options.Bug == PlantedBug.None ? e : new BuggyStorage(e, options.Bug));
+        _cluster = new SimCluster(_sim, _net, nodeRandom, NodeOptionsFor, e => options.Bug is PlantedBug.LastWriterWins or PlantedBug.DropHints ? new BuggyStorage(e, options.Bug) : e);
         _net.Deliver = _cluster.Deliver;
         _net.Intercept = Record;
     }
@@ -141,7 +141,10 @@ public sealed class SimulationRun
         int setClients = 1 + _random.Next(2);
         long load = _options.LoadMs ?? 20_000 + _random.Next(20_000);
         var setTable = new TableSettings(Workload.SetTable, 3, 1 + _random.Next(2), 1 + _random.Next(2), 1);
-        var workload = new Workload(_sim, _net, _cluster, new Random(_random.Next()), _history, 3 + _random.Next(6), 1 + _random.Next(2), setTable, 2_500);
+        var workload = new Workload(_sim, _net, _cluster, new Random(_random.Next()), _history, 3 + _random.Next(6), 1 + _random.Next(2), setTable, 2_500)
+        {
+            RetryAmbiguousWrites = _options.Bug == PlantedBug.RetryAmbiguousWrites,
+        };
 
         _seeds = [new NodeId("n0"), new NodeId("n1")];
         for (int i = 0; i < nodes; i++)
@@ -178,7 +181,7 @@ public sealed class SimulationRun
 
         var final = FinalReads(workload);
         var checker = new Checker(_history, final).Run();
-        _problems.AddRange(checker.LostWrites.Concat(checker.Resurrections).Concat(checker.SiblingViolations).Concat(checker.LostElements).Concat(checker.Rejections));
+        _problems.AddRange(checker.LostWrites.Concat(checker.Resurrections).Concat(checker.SiblingViolations).Concat(checker.LostElements).Concat(checker.Rejections).Concat(checker.Duplicates));
         int hintsLeft = _cluster.Nodes.Count(n => !n.Retired && new ReplicaStore(n.Storage, _partitions).HasHints);
         if (_options.Log is { } log)
         {

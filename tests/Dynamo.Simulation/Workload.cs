@@ -30,6 +30,9 @@ public sealed class Workload
     private long _nextRequest = 1;
     private bool _stopped;
 
+    /// <summary>Planted bug: a write that timed out is sent again to another node.</summary>
+    public bool RetryAmbiguousWrites { get; init; }
+
     public Workload(Simulator sim, SimNetwork net, SimCluster cluster, Random random, History history, int kvKeys, int setKeys, TableSettings setTable, long requestTimeout)
     {
         _sim = sim;
@@ -228,6 +231,18 @@ public sealed class Workload
     private void Write(NodeId client, HistoryOp op, Func<long, Message> make, Action next) =>
         Request(client, PickNode(), make, reply =>
         {
+            if (reply is null && RetryAmbiguousWrites && op.Kind != OpKind.Delete)
+            {
+                Request(client, PickNode(), make, retried => Complete(op, retried, next));
+                return;
+            }
+
+            Complete(op, reply, next);
+        });
+
+    private void Complete(HistoryOp op, ClientReply? reply, Action next) =>
+        ((Action)(() =>
+        {
             op.Completed = _sim.Now;
             op.Outcome = reply?.Status switch
             {
@@ -236,5 +251,5 @@ public sealed class Workload
                 _ => Outcome.Failed,
             };
             next();
-        });
+        }))();
 }

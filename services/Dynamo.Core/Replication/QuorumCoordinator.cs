@@ -292,6 +292,12 @@ internal sealed class QuorumCoordinator
                     _owner._ctx.Send(_client, range with { RequestId = _clientRequestId });
                     _owner._ops.Finish(this);
                     break;
+                case DeliveryFailed { MayHaveArrived: true } when _request(0) is ClientWrite:
+                    // The primary may have applied this write before the connection broke: applying it
+                    // here too would store it twice, as two versions a later write may not both cover.
+                    _owner.Reply(_client, new ClientReply(_clientRequestId, ClientStatus.Unavailable, Error: $"The connection to {_target} broke during the write: it may or may not have been applied."));
+                    _owner._ops.Finish(this);
+                    break;
                 case DeliveryFailed:
                     _owner._ops.Finish(this);
                     _coordinateHere();

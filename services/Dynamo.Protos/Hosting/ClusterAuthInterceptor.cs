@@ -6,6 +6,9 @@ namespace Dynamo.Protos.Hosting;
 /// <summary>Refuses every gRPC call without the cluster credential, and every call while the process is cut off by fault injection.</summary>
 public sealed class ClusterAuthInterceptor(ClusterCredentials credentials, FaultState faults) : Interceptor
 {
+    /// <summary>Trailer marking a call refused before any handler ran: retrying it elsewhere cannot apply it twice.</summary>
+    public const string RefusedTrailer = "dynamo-refused";
+
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         Check(context);
@@ -39,7 +42,7 @@ public sealed class ClusterAuthInterceptor(ClusterCredentials credentials, Fault
 
         if (faults.Isolated)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "This process is cut off from the cluster (fault injection)."));
+            throw new RpcException(new Status(StatusCode.Unavailable, "This process is cut off from the cluster (fault injection)."), new Metadata { { RefusedTrailer, "isolated" } });
         }
     }
 

@@ -169,11 +169,20 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
                 _logger.LogDebug(ex, "{Request} to {Peer} failed", request.GetType().Name, to);
             }
 
-            response = new DeliveryFailed(id);
+            response = new DeliveryFailed(id, MayHaveArrived: !CertainlyNotHandled(ex));
         }
 
         Run(m => m.Handle(to, response));
     }
+
+    /// <summary>True when a failed call certainly never reached a handler: no connection was made, or it was refused up front.</summary>
+    public static bool CertainlyNotHandled(Exception? ex) => ex switch
+    {
+        RpcException rpc => rpc.Trailers.GetValue(ClusterAuthInterceptor.RefusedTrailer) is not null || CertainlyNotHandled(rpc.Status.DebugException),
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => true,
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } } => true,
+        _ => false,
+    };
 
     public void Dispose()
     {

@@ -18,7 +18,9 @@ public interface IResponse
 }
 
 /// <summary>
-/// Delivered by a host in place of a response when a request could not reach its target (connection
-/// refused, deadline exceeded): faster than waiting for the operation's own deadline.
+/// Delivered by a host in place of a response when a request failed (connection refused, broken,
+/// deadline exceeded): faster than waiting for the operation's own deadline. When
+/// <see cref="MayHaveArrived"/>, the target may have handled it before the failure (a broken
+/// connection): doing the same work elsewhere could do it twice.
 /// </summary>
-public sealed record DeliveryFailed(long RequestId) : Message, IResponse;
+public sealed record DeliveryFailed(long RequestId, bool MayHaveArrived = false) : Message, IResponse;

@@ -9,6 +9,15 @@ var app = builder.Build();
 
 // Start following the cluster before the first request arrives.
 app.Services.GetRequiredService<Dynamo.Client.PartitionAwareClient>();
+// A request Kestrel cannot read to the end (bad chunking, a body too slow, a lying Content-Length) is the
+// client's fault: answer with Kestrel's own 4xx as a problem, not a 500, and keep it out of the error log.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+});
+app.UseStatusCodePages();
+
 // The DynamoDB protocol has its own port (8000 under the AppHost): requests arriving there go to it.
 int dynamoDbPort = app.Configuration.GetValue<int>("Dynamo:DynamoDbPort");
 if (dynamoDbPort > 0)
@@ -22,8 +31,6 @@ if (dynamoDbPort > 0)
 // answer the DynamoDB port's requests.
 app.UseRouting();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapRouterApi();
 app.Run();

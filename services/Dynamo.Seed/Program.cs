@@ -20,7 +20,7 @@ builder.Services.AddSingleton<SeedRuntime>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SeedRuntime>());
 builder.Services.AddSingleton(sp => sp.GetRequiredService<SeedRuntime>().Host);
 builder.Services.AddSingleton<Func<Dynamo.Protos.JoinRequest, Grpc.Core.ServerCallContext, Task<Dynamo.Protos.GossipReply>>>(sp => sp.GetRequiredService<SeedRuntime>().JoinAsync);
-builder.Services.AddGrpc(o => o.Interceptors.Add<ClusterAuthInterceptor>());
+builder.Services.AddGrpc(o => o.Interceptors.Add<ClusterAuthInterceptor>()).AddStrictMessageParsing();
 builder.Services.AddProblemDetails();
 var app = builder.Build();
 app.UseStatusCodePages();

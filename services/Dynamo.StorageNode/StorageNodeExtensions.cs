@@ -24,7 +24,7 @@ public static class StorageNodeExtensions
             o.Interceptors.Add<ClusterAuthInterceptor>();
             o.MaxReceiveMessageSize = 128 << 20;
             o.EnableDetailedErrors = false;
-        });
+        }).AddStrictMessageParsing();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<NodeRuntime>().Host);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<NodeRuntime>().Durability);
         builder.Services.AddSingleton<Func<PutTableRequest, PutTableReply>>(sp => request => PutTable(sp.GetRequiredService<NodeRuntime>(), request));

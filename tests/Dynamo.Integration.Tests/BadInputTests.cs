@@ -61,6 +61,24 @@ public sealed class BadInputTests(SharedCluster shared)
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
     }
 
+    /// <summary>A body Kestrel cannot read to the end fails inside the handler: it is still the client's 4xx.</summary>
+    [Theory]
+    [InlineData("Transfer-Encoding: chunked", "zz\r\nvalue\r\n0\r\n\r\n")]
+    [InlineData("Transfer-Encoding: chunked", "5\r\nvalue-longer-than-its-chunk\r\n0\r\n\r\n")]
+    public async Task ABrokenRequestBodyIsA400Problem(string framing, string body)
+    {
+        var endpoint = shared.Cluster.App.GetEndpoint("router", "http");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(endpoint.Host, endpoint.Port);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT /kv/default/broken-body HTTP/1.1\r\nHost: {endpoint.Authority}\r\n{framing}\r\nConnection: close\r\n\r\n{body}"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        string statusLine = await reader.ReadLineAsync() ?? "";
+        Assert.StartsWith("HTTP/1.1 400", statusLine, StringComparison.Ordinal);
+        string rest = await reader.ReadToEndAsync();
+        Assert.Contains("application/problem+json", rest, StringComparison.Ordinal);
+    }
+
     /// <summary>Requests an HTTP library would refuse to send, written on a raw socket.</summary>
     [Theory]
     [InlineData("GET /kv/default/bad%G1 HTTP/1.1", 400)]

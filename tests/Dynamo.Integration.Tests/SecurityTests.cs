@@ -44,6 +44,25 @@ public sealed class SecurityTests(SharedCluster shared)
     }
 
     [Theory]
+    [InlineData("node1", "dynamo.v1.Replica", "Write", true)]
+    [InlineData("node2", "dynamo.v1.Coordinator", "Put", true)]
+    [InlineData("node3", "dynamo.v1.Membership", "Gossip", false)]
+    [InlineData("seed", "dynamo.v1.Membership", "Join", true)]
+    public async Task BytesThatAreNotProtobufAreAnInvalidArgumentWithOrWithoutTheCredential(string resource, string service, string method, bool withCredential)
+    {
+        // A truncated length-delimited field: no protobuf parser accepts it.
+        byte[] garbage = [0x0A, 0xFF, 0xFF, 0xFF, 0x0F, 0x01];
+        using var channel = GrpcChannel.ForAddress(shared.Cluster.GrpcEndpoint(resource));
+        var raw = Marshallers.Create<byte[]>(b => b, b => b);
+        var headers = withCredential
+            ? new Dynamo.Protos.Hosting.ClusterCredentials(ClusterApp.ClusterSecret).Headers(new Dynamo.Core.NodeId("tester"))
+            : new Metadata();
+        var call = channel.CreateCallInvoker().AsyncUnaryCall(new Method<byte[], byte[]>(MethodType.Unary, service, method, raw, raw), null, new CallOptions(headers), garbage);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [Theory]
     [InlineData("node1", "/admin/status", "GET")]
     [InlineData("node1", "/admin/isolate", "POST")]
     [InlineData("node2", "/admin/decommission", "POST")]

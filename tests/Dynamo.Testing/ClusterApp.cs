@@ -55,7 +55,7 @@ public sealed class ClusterApp : IAsyncDisposable
 
     public IEnumerable<string> NodeNames => Enumerable.Range(1, Nodes).Select(i => "node" + i);
 
-    public static async Task<ClusterApp> StartAsync(int nodes = 3, int spares = 1, bool dashboard = false, params string[] extra)
+    public static async Task<ClusterApp> StartAsync(int nodes = 3, int spares = 1, bool dashboard = false, bool cart = false, params string[] extra)
     {
         var dataRoot = Path.Combine(Path.GetTempPath(), "dynamo-it-" + Guid.NewGuid().ToString("N")[..8]);
         string[] args =
@@ -64,6 +64,7 @@ public sealed class ClusterApp : IAsyncDisposable
             $"Dynamo:SpareNodes={spares}",
             $"Dynamo:DataRoot={dataRoot}",
             "Dynamo:PartitionCount=64",
+            $"Dynamo:Cart={cart}",
             $"Parameters:cluster-secret={ClusterSecret}",
             $"Parameters:admin-key={AdminKey}",
             .. extra,

@@ -93,12 +93,20 @@ public sealed class SimulationRun
 
     private IReadOnlyList<NodeId> _seeds = [];
 
+    // The contacts an operator gives a node now (§4.8.2: seeds avoid logical partitions): the bootstrap
+    // nodes still in the cluster, or, once both were decommissioned, members that stay.
+    private IReadOnlyList<NodeId> CurrentSeeds()
+    {
+        var seeds = _seeds.Where(s => !_decommissioned.Contains(s)).ToList();
+        return seeds.Count > 0 ? seeds : [.. Active.Select(n => n.Id).Where(id => !_decommissioned.Contains(id)).Take(2)];
+    }
+
     private NodeOptions NodeOptionsFor(NodeId id) => new()
     {
         NodeId = id,
         PartitionCount = _partitions,
         ClusterSecret = ClusterSecret,
-        Seeds = _seeds,
+        Seeds = CurrentSeeds(),
         RequestTimeoutMs = 1_000,
         ReplicaTimeoutMs = 250,
         ReadLingerMs = 100,
@@ -234,6 +242,8 @@ public sealed class SimulationRun
         return _cluster.Add(id, skew);
     }
 
+    private readonly HashSet<NodeId> _decommissioned = [];
+
     private List<SimCluster.SimNode> Active => [.. _cluster.Nodes.Where(n => !n.Retired)];
 
     private void ScheduleFaults(long load)
@@ -315,7 +325,9 @@ public sealed class SimulationRun
                     _sim.At(at, () =>
                     {
                         var up = Active.Where(n => n.IsUp).ToList();
-                        var staying = up.Where(n => n.Node!.State.Member(n.Id)?.Status == MemberStatus.Joining).ToList();
+                        // The operator remembers whom they decommissioned: a node cut off from the admin that
+                        // marked it still believes it stays, and must not count towards the three that remain.
+                        var staying = up.Where(n => !_decommissioned.Contains(n.Id) && n.Node!.State.Member(n.Id)?.Status == MemberStatus.Joining).ToList();
                         if (staying.Count <= 3)
                         {
                             return;
@@ -324,6 +336,7 @@ public sealed class SimulationRun
                         var leaving = staying[_random.Next(staying.Count)];
                         var admin = up[_random.Next(up.Count)];
                         Note($"decommission {leaving.Id} (via {admin.Id})");
+                        _decommissioned.Add(leaving.Id);
                         admin.Node!.MarkLeaving(leaving.Id);
                     });
                     break;
@@ -369,7 +382,7 @@ public sealed class SimulationRun
         var first = states[0];
         if (first.Ring is not { } ring || states.Any(s => !s.SameAs(first)))
         {
-            why = "nodes disagree on the cluster state";
+            why = "nodes disagree on the cluster state: " + string.Join("; ", active.Select(n => $"{n.Id} sees ring {n.Node!.State.Ring?.Epoch}/{n.Node.State.Ring?.Fingerprint:x} members [{string.Join(", ", n.Node.State.Members.Values.Select(m => $"{m.Id}:{m.Status}@{m.Incarnation}.{m.Version}"))}] tables {n.Node.State.Tables.Count}"));
             return false;
         }
 

@@ -1,5 +1,5 @@
 // The resource graph of Dynamo on Aspire (DESIGN §8): Redis for the seed's membership record, the seed
-// (gossip bootstrap and admin), the storage nodes, and the router in front of them.
+// (gossip bootstrap and admin), the storage nodes, the router in front of them, and the cart demo.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var clusterSecret = builder.AddParameter("cluster-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
@@ -28,6 +28,12 @@ var router = builder.AddProject<Projects.Dynamo_Router>("router")
 foreach (var node in nodes)
 {
     router.WaitFor(node);
+}
+
+// Tests of the cluster alone leave the demo out ("Dynamo:Cart": false).
+if (!bool.TryParse(builder.Configuration["Dynamo:Cart"], out bool withCart) || withCart)
+{
+    builder.AddCart(router, adminKey);
 }
 
 // After a Ctrl+C the dashboard is gone first; a short export timeout lets every process stop in seconds.

@@ -7,6 +7,7 @@ using Dynamo.Core.Versioning;
 using Dynamo.Protos;
 using Dynamo.Testing;
 using Grpc.Net.Client;
+using Microsoft.Playwright;
 
 namespace Dynamo.Integration.Tests;
 
@@ -166,6 +167,56 @@ public sealed class TelemetryTests : IAsyncLifetime
         var repairs = trace.Where(s => s.Name == "dynamo.read_repair").ToList();
         Assert.Equal(2, repairs.Count);
         Assert.DoesNotContain(repairs, r => r["dynamo.node"] == "node1");
+    }
+
+    [Fact]
+    [Trait("Category", "Browser")]
+    public async Task TheDashboardShowsAPutTraceAcrossTheRouterAndThreeNodesAndTheDynamoMetrics()
+    {
+        // The PUT starts from a traceparent of ours, so the test knows its trace id instead of searching for it.
+        var (traceId, traceParent) = Traces.NewTraceParent();
+        using (var put = new HttpRequestMessage(HttpMethod.Put, "/kv/default/browser-" + Guid.NewGuid().ToString("N")) { Content = new ByteArrayContent("seen in the dashboard"u8.ToArray()) })
+        {
+            put.Headers.Add("traceparent", traceParent);
+            using var response = await _cluster.Router.SendAsync(put);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var trace = await Traces.TraceAsync(
+            _dashboard,
+            traceId,
+            t => t.Count(s => s.Name == "dynamo.replica put") >= 3 && t.Count(s => s.Name == "POST /dynamo.v1.Replica/Write") >= 2,
+            TraceTimeout);
+        var nodes = trace.Where(s => s.Name == "dynamo.replica put").Select(s => s["dynamo.node"]!).Order().ToList();
+        string coordinator = trace.Single(s => s.Name == "dynamo.coordinate put").Resource;
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using (playwright)
+        await using (browser)
+        {
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+            await page.GotoAsync((await _cluster.App.GetDashboardUrlAsync()).ToString());
+
+            await page.GotoAsync(new Uri(_dashboard.BaseAddress!, $"/traces/detail/{traceId}").ToString());
+            var body = page.Locator("body");
+            await Microsoft.Playwright.Assertions.Expect(body).ToContainTextAsync("dynamo.coordinate put", new() { Timeout = 30_000 });
+            foreach (var resource in nodes.Append("router"))
+            {
+                await Microsoft.Playwright.Assertions.Expect(body).ToContainTextAsync(resource);
+            }
+
+            await Microsoft.Playwright.Assertions.Expect(body).ToContainTextAsync("dynamo.replica put");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "dynamo-dashboard-trace.png"), FullPage = true });
+
+            // The coordinator's dynamo.* instruments (request latency is recorded where requests are coordinated).
+            await page.GotoAsync(new Uri(_dashboard.BaseAddress!, "/metrics/resource/" + coordinator).ToString());
+            foreach (var instrument in new[] { "dynamo.request.duration", "dynamo.replica.duration", "dynamo.hints.pending", "dynamo.phi", "dynamo.gossip.round.duration" })
+            {
+                await Microsoft.Playwright.Assertions.Expect(body).ToContainTextAsync(instrument, new() { Timeout = 30_000 });
+            }
+
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "dynamo-dashboard-metrics.png"), FullPage = true });
+        }
     }
 
     [Fact]

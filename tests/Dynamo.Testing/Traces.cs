@@ -12,9 +12,11 @@ public sealed record Span(string Resource, string TraceId, string SpanId, string
 /// <summary>Reads traces from the Aspire dashboard's telemetry HTTP API.</summary>
 public static class Traces
 {
-    public static async Task<List<Span>> SpansAsync(HttpClient dashboard, string path)
+    public static async Task<List<Span>> SpansAsync(HttpClient dashboard, string path) =>
+        Flatten(await dashboard.GetFromJsonAsync<JsonElement>(path));
+
+    private static List<Span> Flatten(JsonElement doc)
     {
-        var doc = await dashboard.GetFromJsonAsync<JsonElement>(path);
         var spans = new List<Span>();
         foreach (var rs in doc.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
         {
@@ -45,6 +47,39 @@ public static class Traces
         }
 
         return spans;
+    }
+
+    /// <summary>A W3C <c>traceparent</c> header starting a trace of our own: its trace id is known before the request.</summary>
+    public static (string TraceId, string Header) NewTraceParent()
+    {
+        string traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        string spanId = System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString();
+        return (traceId, $"00-{traceId}-{spanId}-01");
+    }
+
+    /// <summary>Polls the trace with a known id until it satisfies <paramref name="complete"/> (it is 404 until its first span arrives).</summary>
+    public static async Task<List<Span>> TraceAsync(HttpClient dashboard, string traceId, Func<List<Span>, bool> complete, TimeSpan timeout)
+    {
+        List<Span>? found = null;
+        await Eventually.Until(async () =>
+        {
+            using var response = await dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+
+            response.EnsureSuccessStatusCode();
+            var trace = Flatten(await response.Content.ReadFromJsonAsync<JsonElement>());
+            if (!complete(trace))
+            {
+                return false;
+            }
+
+            found = trace;
+            return true;
+        }, timeout, $"a complete trace {traceId}");
+        return found!;
     }
 
     /// <summary>Polls until a trace of <paramref name="resource"/> has a span matching <paramref name="root"/> and the whole trace satisfies <paramref name="complete"/>.</summary>

@@ -40,6 +40,8 @@ public sealed class BenchRunner(BenchOptions options)
         var keys = new KeySpace(options.Keys, options.Distribution, options.ZipfianConstant);
         var hooks = BenchHooks.Create(options);
         var eta = new EtaModel(options, selected.Count, hooks.Count);
+        using var loadStop = new CancellationTokenSource();
+        var loadSampler = SampleLoadAsync(results, loadStop.Token);
         try
         {
             await AnsiConsole.Progress()
@@ -95,6 +97,8 @@ public sealed class BenchRunner(BenchOptions options)
         {
         }
 
+        await loadStop.CancelAsync();
+        await loadSampler;
         results.Finished = DateTimeOffset.UtcNow;
         results.LoadAverageAtEnd = MachineInfo.LoadAverage();
         results.Interrupted = token.IsCancellationRequested;
@@ -109,6 +113,12 @@ public sealed class BenchRunner(BenchOptions options)
 
         AnsiConsole.WriteLine();
         ConsoleSummary.Print(results);
+        if (results.LoadSummary() is { } load)
+        {
+            var busy = load.Median > Environment.ProcessorCount ? "[yellow]" : "[grey]";
+            AnsiConsole.MarkupLine(F($"{busy}1-min load average during the run: median {load.Median:0.0} (min {load.Min:0.0}, max {load.Max:0.0}) on {Environment.ProcessorCount} cores; run took {(results.Finished - results.Started).TotalSeconds:0} s[/]"));
+        }
+
         AnsiConsole.MarkupLine($"results: [link]{Markup.Escape(Path.GetFullPath(options.OutPath))}[/]");
         AnsiConsole.MarkupLine($"report:  [link]{Markup.Escape(Path.GetFullPath(options.ReportPath))}[/]");
         if (results.Interrupted)
@@ -277,6 +287,30 @@ public sealed class BenchRunner(BenchOptions options)
         {
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(hook.ResultKey)} failed:[/] {Markup.Escape(ex.Message)}");
             return new JsonObject { ["error"] = $"{ex.GetType().Name}: {ex.Message}" };
+        }
+    }
+
+    // Other work on the machine shows up here: the figures of a run with a median load above the core count are low.
+    private static async Task SampleLoadAsync(RunResults results, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            do
+            {
+                if (MachineInfo.LoadAverage() is { } la)
+                {
+                    lock (results.LoadSamples)
+                    {
+                        results.LoadSamples.Add((Math.Round(clock.Elapsed.TotalSeconds), la[0]));
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -76,6 +76,11 @@ public static class ResultsJson
             ["machine"] = MachineInfo.Describe(),
             ["load_average_start"] = LoadArray(results.LoadAverageAtStart),
             ["load_average_end"] = LoadArray(results.LoadAverageAtEnd),
+            ["load_average_1m_during"] = results.LoadSummary() is { } load
+                ? new JsonObject { ["min"] = load.Min, ["median"] = load.Median, ["max"] = load.Max, ["samples_every_s"] = 10 }
+                : null,
+            ["load_average_1m_samples"] = new JsonArray([.. SamplesOf(results).Select(x => (JsonNode)new JsonArray(x.Seconds, x.Load1))]),
+            ["duration_s"] = Math.Round((results.Finished - results.Started).TotalSeconds, 1),
             ["parameters"] = new JsonObject
             {
                 ["duration_s"] = options.DurationSeconds,
@@ -190,6 +195,14 @@ public static class ResultsJson
     };
 
     private static double Ms(double ms) => Math.Round(ms, 3);
+
+    private static List<(double Seconds, double Load1)> SamplesOf(RunResults results)
+    {
+        lock (results.LoadSamples)
+        {
+            return [.. results.LoadSamples];
+        }
+    }
 
     private static JsonArray? LoadArray(double[]? load) =>
         load is null ? null : new JsonArray([.. load.Select(l => (JsonNode)JsonValue.Create(l))]);

@@ -47,6 +47,21 @@ public sealed class RunResults(BenchOptions options, DateTimeOffset started)
 
     public double[]? LoadAverageAtEnd { get; set; }
 
+    /// <summary>The 1-minute load average every 10 s of the run (seconds since start, load).</summary>
+    public List<(double Seconds, double Load1)> LoadSamples { get; } = [];
+
+    /// <summary>min / median / max of <see cref="LoadSamples"/>, or null when none.</summary>
+    public (double Min, double Median, double Max)? LoadSummary()
+    {
+        List<double> xs;
+        lock (LoadSamples)
+        {
+            xs = [.. LoadSamples.Select(s => s.Load1).Order()];
+        }
+
+        return xs.Count == 0 ? null : (xs[0], xs[xs.Count / 2], xs[^1]);
+    }
+
     public List<SystemOutcome> Systems { get; } = [];
 
     /// <summary>Results of <see cref="Hooks.IBenchHook"/>s by their key ("node_failure", ...).</summary>

@@ -79,19 +79,7 @@ internal sealed class CoordinatedRange : Operation
         _targetOfRequest[id] = target;
     }
 
-    private NodeId? NextFallback()
-    {
-        foreach (var f in _pref.Fallbacks)
-        {
-            if (!_used.Contains(f) && Ctx.IsAvailable(f))
-            {
-                _used.Add(f);
-                return f;
-            }
-        }
-
-        return null;
-    }
+    private NodeId? NextFallback() => Ctx.TakeFallback(_pref, _used);
 
     public override void OnResponse(NodeId from, long requestId, Message response)
     {

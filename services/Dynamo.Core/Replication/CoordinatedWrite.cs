@@ -176,19 +176,7 @@ internal sealed class CoordinatedWrite : Operation
         return span;
     }
 
-    private NodeId? NextFallback()
-    {
-        foreach (var f in _pref.Fallbacks)
-        {
-            if (!_used.Contains(f) && Ctx.IsAvailable(f))
-            {
-                _used.Add(f);
-                return f;
-            }
-        }
-
-        return null;
-    }
+    private NodeId? NextFallback() => Ctx.TakeFallback(_pref, _used);
 
     private void SendTo(Slot slot, NodeId target)
     {

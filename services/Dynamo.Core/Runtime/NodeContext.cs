@@ -63,6 +63,24 @@ internal sealed class NodeContext : IGossipHost
 
     public bool IsAvailable(NodeId node) => node == Self || Detector.IsAvailable(node, Now);
 
+    /// <summary>
+    /// Sloppy quorum (§4.6): the first of the key's fallbacks, in ring order, that this coordination has not
+    /// used yet and that looks available now; it is marked used.
+    /// </summary>
+    public NodeId? TakeFallback(PreferenceList preferenceList, HashSet<NodeId> used)
+    {
+        foreach (var f in preferenceList.Fallbacks)
+        {
+            if (!used.Contains(f) && IsAvailable(f))
+            {
+                used.Add(f);
+                return f;
+            }
+        }
+
+        return null;
+    }
+
     public TableSettings? Table(string name) => State.Table(name, DefaultTable);
 
     /// <summary>N of the table a stored key belongs to, or 0 when the table is not known here yet.</summary>

@@ -138,6 +138,7 @@ public static class Scale
         };
         var cluster = new SimCluster(sim, net, random, Options);
         net.Deliver = cluster.Deliver;
+        net.Connection = cluster.ConnectionOf;
 
         // Start from a converged cluster: every node already knows every member and the ring.
         var ring = RingClaim.Initial(partitions, ids.Select(id => new RingMember(id)).ToList());
@@ -212,6 +213,7 @@ public static class Scale
         };
         var cluster = new SimCluster(sim, net, new Random(4), Options);
         net.Deliver = cluster.Deliver;
+        net.Connection = cluster.ConnectionOf;
         var ring = RingClaim.Initial(Q, ids.Select(id => new RingMember(id)).ToList());
         var members = ImmutableSortedDictionary.CreateRange(ids.Select(id => KeyValuePair.Create(id, new MemberState(id, "", MemberStatus.Joining, 1, null, 1, 1))));
         var state = ClusterStateCodec.Encode(new ClusterState(members, ring, ClusterState.Empty.Tables));

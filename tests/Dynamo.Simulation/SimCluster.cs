@@ -43,6 +43,9 @@ public sealed class SimCluster
         return node;
     }
 
+    /// <summary>The connection to a node (<see cref="SimNetwork.Connection"/>); clients never restart.</summary>
+    public int ConnectionOf(NodeId id) => _nodes.TryGetValue(id, out var node) ? node.Connection : -1;
+
     public void Deliver(NodeId from, NodeId to, Message message)
     {
         if (_nodes.TryGetValue(to, out var node))
@@ -78,6 +81,9 @@ public sealed class SimCluster
         public DynamoNode? Node { get; private set; }
 
         public bool IsUp => Node is not null;
+
+        /// <summary>This incarnation's number while up, 0 while down.</summary>
+        public int Connection => Node is null ? 0 : _incarnation;
 
         /// <summary>Set when an administrator decommissioned it and it was stopped for good.</summary>
         public bool Retired { get; set; }

@@ -36,6 +36,15 @@ public sealed class SimNetwork
     /// <summary>Called for each delivery: (from, to, message). The cluster routes it.</summary>
     public Action<NodeId, NodeId, Message>? Deliver { get; set; }
 
+    /// <summary>
+    /// The connection a message to a node travels on: the node's incarnation while it is up, 0 while it is
+    /// down. A message outlives no connection: one sent to an incarnation that has crashed or restarted
+    /// before it arrives is lost, as on a TCP connection the process's death cut; the sender learns that
+    /// its request failed, not whether it was handled. Without this, a delayed copy of a request could
+    /// reach the restarted process, which no longer remembers having served it.
+    /// </summary>
+    public Func<NodeId, int>? Connection { get; set; }
+
     /// <summary>A hook to observe every message sent (the run digest, planted faults).</summary>
     public Func<NodeId, NodeId, Message, bool>? Intercept { get; set; }
 
@@ -87,6 +96,7 @@ public sealed class SimNetwork
             return;
         }
 
+        int connection = Connection?.Invoke(to) ?? 0;
         int copies = _random.NextDouble() < DuplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++)
         {
@@ -99,10 +109,24 @@ public sealed class SimNetwork
             _sim.After(latency, () =>
             {
                 // A partition that formed while the message was in flight cuts it too.
-                if (CanTalk(from, to))
+                if (!CanTalk(from, to))
                 {
-                    Deliver?.Invoke(from, to, message);
+                    return;
                 }
+
+                if (Connection is { } current && current(to) != connection)
+                {
+                    // Sent while the node was down: refused at connect, nothing arrived. Sent to an
+                    // incarnation that has died since: the call broke, and it may have been handled.
+                    if (message is IRequest request)
+                    {
+                        Fail(to, from, request.RequestId, mayHaveArrived: connection != 0);
+                    }
+
+                    return;
+                }
+
+                Deliver?.Invoke(from, to, message);
             });
         }
     }

@@ -73,6 +73,7 @@ public sealed class SimulationRun
         var nodeRandom = new Random(_random.Next());
         _cluster = new SimCluster(_sim, _net, nodeRandom, NodeOptionsFor, e => options.Bug is PlantedBug.LastWriterWins or PlantedBug.DropHints ? new BuggyStorage(e, options.Bug) : e);
         _net.Deliver = _cluster.Deliver;
+        _net.Connection = _cluster.ConnectionOf;
         _net.Intercept = Record;
     }
 

@@ -117,8 +117,9 @@ internal sealed class CoordinatedWrite : Operation
         var table = _msg.Table;
         var key = _msg.Key;
         var raw = Ctx.Store.KeyOf(table, key);
-        var stored = slot?.HintFor is null && _pref.IsPrimary(self) ? Ctx.Store.Get(raw) : null;
-        var local = _owner.Replica.ReadLocal(table, key) ?? DottedVersionVectorSet.Empty;
+        var own = Ctx.Store.Get(raw);
+        var stored = slot?.HintFor is null && _pref.IsPrimary(self) ? own : null;
+        var local = _owner.Replica.WithHints(table, key, own?.Set) ?? DottedVersionVectorSet.Empty;
 
         // Continue this node's epoch on the key only when this record has held every dot of it since the
         // epoch began in this run; otherwise start a fresh epoch, so no dot is ever issued twice.

@@ -20,9 +20,11 @@ internal sealed class Replica
     private ReplicaStore Store => _ctx.Store;
 
     /// <summary>This node's view of a key: its own replica merged with every hint it holds for the key.</summary>
-    public DottedVersionVectorSet? ReadLocal(string table, string key)
+    public DottedVersionVectorSet? ReadLocal(string table, string key) => WithHints(table, key, Store.Get(table, key)?.Set);
+
+    /// <summary><paramref name="set"/> (this node's own replica of the key, already read) merged with every hint held for the key.</summary>
+    public DottedVersionVectorSet? WithHints(string table, string key, DottedVersionVectorSet? set)
     {
-        var set = Store.Get(table, key)?.Set;
         foreach (var hint in Store.HintsFor(table, key))
         {
             set = set is null ? hint.Object : DottedVersionVectorSet.Sync(set, hint.Object);

@@ -40,7 +40,17 @@ public sealed class ReplicaStore
     public void Put(string table, string key, StoredObject obj) =>
         Engine.Write(new StorageBatch().Put(StoreSpace.Data, KeyOf(table, key), obj.ToRecord()));
 
-    public void Write(StorageBatch batch) => Engine.Write(batch);
+    public void Write(StorageBatch batch)
+    {
+        Engine.Write(batch);
+        foreach (var op in batch.Operations)
+        {
+            if (op.Space == StoreSpace.Hints && !op.IsDelete)
+            {
+                _hintsMayExist = true;
+            }
+        }
+    }
 
     /// <summary>A page of a partition's keys in key order, starting after <paramref name="after"/> (null: from the start).</summary>
     public List<Item> ScanPartition(int partition, byte[]? after, int limit) =>
@@ -70,6 +80,12 @@ public sealed class ReplicaStore
 
     // ---- hinted replicas (paper §4.6) ----
 
+    // False only once a scan has seen the hint space empty; every hint written sets it again. While it is
+    // false (no node is down, the usual case) a read skips the hint scan, which costs an iterator per key.
+    private bool? _hintsMayExist;
+
+    private bool HintsMayExist => _hintsMayExist ??= Engine.Scan(StoreSpace.Hints, [], [], 1).Count > 0;
+
     public static byte[] HintRecord(DottedVersionVectorSet set)
     {
         var encoded = ObjectCodec.Encode(set);
@@ -98,6 +114,11 @@ public sealed class ReplicaStore
     /// <summary>Every hint held for one key, whatever owner it is meant for.</summary>
     public List<HintItem> HintsFor(string table, string key)
     {
+        if (!HintsMayExist)
+        {
+            return [];
+        }
+
         var h = KeyHash.Compute(table, key);
         var prefix = StorageKeys.HintKeyPrefix(h.Partition(PartitionCount), h.Bucket(StorageKeys.BucketBits), table, key);
         var end = PrefixEnd(prefix);
@@ -105,10 +126,36 @@ public sealed class ReplicaStore
     }
 
     /// <summary>A page of all hints, in key order, starting after <paramref name="after"/>.</summary>
-    public List<HintItem> ScanHints(byte[]? after, int limit) =>
-        ToHints(Engine.Scan(StoreSpace.Hints, after is null ? [] : StorageKeys.After(after), [], limit));
+    public List<HintItem> ScanHints(byte[]? after, int limit)
+    {
+        if (!HintsMayExist)
+        {
+            return [];
+        }
 
-    public bool HasHints => Engine.Scan(StoreSpace.Hints, [], [], 1).Count > 0;
+        var page = ToHints(Engine.Scan(StoreSpace.Hints, after is null ? [] : StorageKeys.After(after), [], limit));
+        if (after is null && page.Count == 0)
+        {
+            _hintsMayExist = false;
+        }
+
+        return page;
+    }
+
+    public bool HasHints
+    {
+        get
+        {
+            if (!HintsMayExist)
+            {
+                return false;
+            }
+
+            bool any = Engine.Scan(StoreSpace.Hints, [], [], 1).Count > 0;
+            _hintsMayExist = any;
+            return any;
+        }
+    }
 
     private static List<HintItem> ToHints(IReadOnlyList<KeyValuePair<byte[], byte[]>> page)
     {

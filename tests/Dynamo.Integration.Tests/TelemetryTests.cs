@@ -62,7 +62,7 @@ public sealed class TelemetryTests : IAsyncLifetime
             _dashboard,
             "router",
             s => s.Name.StartsWith("PUT /kv", StringComparison.Ordinal) && (s["url.path"] ?? "").Contains(key, StringComparison.Ordinal),
-            t => t.Count(s => s.Name == "dynamo.replica put") == 3 && t.Count(s => s.Name == "POST /dynamo.v1.Replica/Write") >= 2,
+            t => t.Count(s => s.Name == "dynamo.replica put") == 3 && t.Count(s => s.Name == "dynamo.replica.serve write") >= 2,
             TraceTimeout);
 
         var coordinator = Assert.Single(trace, s => s.Name == "dynamo.coordinate put");
@@ -82,7 +82,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         // Each remote replica write is served on that node, under its replica span.
         foreach (var remote in replicas.Where(r => r["dynamo.node"] != coordinator.Resource))
         {
-            var served = Assert.Single(trace, s => s.Resource == remote["dynamo.node"] && s.Name == "POST /dynamo.v1.Replica/Write");
+            var served = Assert.Single(trace, s => s.Resource == remote["dynamo.node"] && s.Name == "dynamo.replica.serve write");
             Assert.Contains(trace.Ancestors(served), a => a.SpanId == remote.SpanId);
         }
 
@@ -185,7 +185,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         var trace = await Traces.TraceAsync(
             _dashboard,
             traceId,
-            t => t.Count(s => s.Name == "dynamo.replica put") >= 3 && t.Count(s => s.Name == "POST /dynamo.v1.Replica/Write") >= 2,
+            t => t.Count(s => s.Name == "dynamo.replica put") >= 3 && t.Count(s => s.Name == "dynamo.replica.serve write") >= 2,
             TraceTimeout);
         var nodes = trace.Where(s => s.Name == "dynamo.replica put").Select(s => s["dynamo.node"]!).Order().ToList();
         string coordinator = trace.Single(s => s.Name == "dynamo.coordinate put").Resource;

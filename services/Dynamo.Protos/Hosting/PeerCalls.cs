@@ -11,17 +11,10 @@ public static class PeerCalls
         switch (request)
         {
             case C.ReplicaWrite m:
-            {
-                var ack = await new Replica.ReplicaClient(invoker).WriteAsync(
-                    new ReplicaWriteRequest { Table = m.Table, Key = m.Key, Object = ProtoMapper.Bytes(m.Set), HintFor = m.HintFor?.Value ?? "" }, options);
-                return new C.ReplicaWriteAck(m.RequestId, ack.Ok);
-            }
+                return Reply(m, await new Replica.ReplicaClient(invoker).WriteAsync(ToProto(m), options));
 
             case C.ReplicaRead m:
-            {
-                var reply = await new Replica.ReplicaClient(invoker).ReadAsync(new ReplicaReadRequest { Table = m.Table, Key = m.Key }, options);
-                return new C.ReplicaReadReply(m.RequestId, reply.Found ? ProtoMapper.Object(reply.Object) : null);
-            }
+                return Reply(m, await new Replica.ReplicaClient(invoker).ReadAsync(ToProto(m), options));
 
             case C.ReplicaSync m:
             {
@@ -118,4 +111,17 @@ public static class PeerCalls
                 throw new NotSupportedException($"No RPC carries {request.GetType().Name}.");
         }
     }
+
+    /// <summary>True for the messages <see cref="ReplicaBatcher"/> coalesces: the per-request replica traffic.</summary>
+    public static bool Batchable(C.Message request) => request is C.ReplicaWrite or C.ReplicaRead;
+
+    public static ReplicaWriteRequest ToProto(C.ReplicaWrite m) =>
+        new() { Table = m.Table, Key = m.Key, Object = ProtoMapper.Bytes(m.Set), HintFor = m.HintFor?.Value ?? "" };
+
+    public static ReplicaReadRequest ToProto(C.ReplicaRead m) => new() { Table = m.Table, Key = m.Key };
+
+    public static C.Message Reply(C.ReplicaWrite m, Ack ack) => new C.ReplicaWriteAck(m.RequestId, ack.Ok);
+
+    public static C.Message Reply(C.ReplicaRead m, ReplicaReadReply reply) =>
+        new C.ReplicaReadReply(m.RequestId, reply.Found ? ProtoMapper.Object(reply.Object) : null);
 }

@@ -88,6 +88,67 @@ public sealed class ReplicaService(StateMachineHost host, IDurabilityBarrier dur
         return result;
     }
 
+    public override async Task<ReplicaBatchReply> Batch(ReplicaBatchRequest request, ServerCallContext context)
+    {
+        var calls = new InboundCall[request.Calls.Count];
+        for (int i = 0; i < calls.Length; i++)
+        {
+            var call = request.Calls[i];
+            switch (call.CallCase)
+            {
+                case ReplicaCall.CallOneofCase.Write:
+                {
+                    var w = call.Write;
+                    var set = ProtoMapper.Object(w.Object);
+                    var hintFor = string.IsNullOrEmpty(w.HintFor) ? (Dynamo.Core.NodeId?)null : ProtoMapper.Node(w.HintFor);
+                    calls[i] = new(id => new C.ReplicaWrite(id, w.Table, w.Key, set, hintFor), call.Traceparent);
+                    break;
+                }
+
+                case ReplicaCall.CallOneofCase.Read:
+                {
+                    var r = call.Read;
+                    calls[i] = new(id => new C.ReplicaRead(id, r.Table, r.Key), call.Traceparent);
+                    break;
+                }
+
+                default:
+                    throw ProtoMapper.Invalid($"call {i} of the batch is empty");
+            }
+        }
+
+        var replies = await host.CallInboundManyAsync(ClusterAuthInterceptor.Caller(context), calls, ServedSpanName, context.CancellationToken);
+        var result = new ReplicaBatchReply();
+        bool wrote = false;
+        foreach (var reply in replies)
+        {
+            switch (reply)
+            {
+                case C.ReplicaWriteAck ack:
+                    wrote |= ack.Ok;
+                    result.Results.Add(new ReplicaResult { Write = new Ack { Ok = ack.Ok } });
+                    break;
+                case C.ReplicaReadReply read:
+                    result.Results.Add(new ReplicaResult { Read = read.Set is null ? new ReplicaReadReply { Found = false } : new ReplicaReadReply { Found = true, Object = ProtoMapper.Bytes(read.Set) } });
+                    break;
+                default:
+                    result.Results.Add(new ReplicaResult());
+                    break;
+            }
+        }
+
+        // One sync makes every write of the batch durable before any is acknowledged.
+        if (wrote)
+        {
+            await durability.WaitAsync(context.CancellationToken);
+        }
+
+        return result;
+    }
+
+    // The span a replica node records for each call it serves from a batch (the coordinator's side is "dynamo.replica put|get").
+    private static string ServedSpanName(C.Message request) => request is C.ReplicaWrite ? "dynamo.replica.serve write" : "dynamo.replica.serve read";
+
     private Task<C.Message> Call(ServerCallContext context, Func<long, C.Message> request) =>
         host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), request, context.CancellationToken);
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dynamo.Core;
 using Dynamo.Core.Runtime;
+using Dynamo.Core.Telemetry;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -13,10 +15,14 @@ namespace Dynamo.Protos.Hosting;
 /// when the state machine sends the matching response. The protocol code stays the code the simulator
 /// runs; only this shell differs.
 /// </summary>
+/// <summary>An incoming request of a batch: how to build it once its id is known, and the caller's traceparent.</summary>
+public readonly record struct InboundCall(Func<long, Message> Make, string? TraceParent);
+
 public sealed class StateMachineHost : INodeEnvironment, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<(NodeId, long), TaskCompletionSource<Message>> _inbound = new();
+    private readonly ConcurrentDictionary<(NodeId, string), ReplicaBatcher> _batchers = new();
     private readonly Func<NodeId, string?> _addressOf;
     private readonly PeerChannels _channels;
     private readonly ClusterCredentials _credentials;
@@ -77,6 +83,30 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
             {
                 // A bug in the protocol logic must not take the process down; it is logged loudly.
                 _logger.LogError(ex, "The state machine of {Node} threw", Self);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> for each item in one turn of the state machine; one item's failure does not stop the rest.</summary>
+    public void RunEach<T>(IReadOnlyList<T> items, Action<IStateMachine, T> action)
+    {
+        if (_disposed || Machine is not { } machine)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var item in items)
+            {
+                try
+                {
+                    action(machine, item);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "The state machine of {Node} threw", Self);
+                }
             }
         }
     }
@@ -145,6 +175,54 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
         return await pending.Task;
     }
 
+    /// <summary>
+    /// Delivers several incoming requests from one caller in one turn of the state machine and waits
+    /// for all their responses, in order. A call with a traceparent is handled inside a server span
+    /// (<paramref name="spanName"/>) of that trace.
+    /// </summary>
+    public async Task<Message[]> CallInboundManyAsync(NodeId from, IReadOnlyList<InboundCall> requests, Func<Message, string> spanName, CancellationToken cancellation)
+    {
+        var calls = new (long Id, InboundCall Call)[requests.Count];
+        var pending = new Task<Message>[requests.Count];
+        for (int i = 0; i < calls.Length; i++)
+        {
+            calls[i] = (Interlocked.Increment(ref _inboundIds), requests[i]);
+            var tcs = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inbound[(from, calls[i].Id)] = tcs;
+            pending[i] = tcs.Task;
+        }
+
+        using var registration = cancellation.Register(() =>
+        {
+            foreach (var (id, _) in calls)
+            {
+                if (_inbound.TryRemove((from, id), out var p))
+                {
+                    p.TrySetCanceled(cancellation);
+                }
+            }
+        });
+        RunEach(calls, (m, c) =>
+        {
+            var message = c.Call.Make(c.Id);
+            var previous = Activity.Current;
+            var span = c.Call.TraceParent is { Length: > 0 } tp && NodeTelemetry.Source.HasListeners() && ActivityContext.TryParse(tp, null, out var parent)
+                ? NodeTelemetry.Source.StartActivity(spanName(message), ActivityKind.Server, parent)
+                : null;
+            span?.SetTag("dynamo.node", Self.Value).SetTag("dynamo.from", from.Value);
+            try
+            {
+                m.Handle(from, message);
+            }
+            finally
+            {
+                span?.Stop();
+                Activity.Current = previous;
+            }
+        });
+        return await Task.WhenAll(pending);
+    }
+
     private async Task CallAsync(NodeId to, Message request)
     {
         long id = request is IRequest r ? r.RequestId : 0;
@@ -153,6 +231,16 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
         {
             await Task.Yield();
             Run(m => m.Handle(to, new DeliveryFailed(id)));
+            return;
+        }
+
+        if (PeerCalls.Batchable(request))
+        {
+            _batchers.GetOrAdd((to, address), static (key, host) => new ReplicaBatcher(
+                host._channels.For(key.Item2),
+                () => new CallOptions(host._headers, host._time.GetUtcNow().UtcDateTime + host.CallTimeout),
+                () => host._faults.Isolated,
+                responses => host.RunEach(responses, (m, response) => m.Handle(key.Item1, response))), this).Enqueue(request);
             return;
         }
 

@@ -37,9 +37,12 @@ if (!bool.TryParse(builder.Configuration["Dynamo:Cart"], out bool withCart) || w
 }
 
 // After a Ctrl+C the dashboard is gone first; a short export timeout lets every process stop in seconds.
+// Idle thread-pool workers must not spin: the processes share the machine's cores (bench/: +25% ops/s on 2 cores).
 foreach (var project in builder.Resources.OfType<ProjectResource>())
 {
-    builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000");
+    builder.CreateResourceBuilder(project)
+        .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
+        .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0");
 }
 
 builder.Build().Run();

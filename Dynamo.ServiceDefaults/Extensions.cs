@@ -42,6 +42,13 @@ public static class Extensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        // Without an OTLP endpoint nothing collects: make no spans at all. Spans recorded for no one cost
+        // a quarter of a storage node's CPU (bench/: dynamo_client 3,018 -> 4,013 ops/s without them).
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -66,11 +73,7 @@ public static class Extensions
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
-
+        builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }
 

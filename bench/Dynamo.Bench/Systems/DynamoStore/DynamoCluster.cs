@@ -253,14 +253,15 @@ internal sealed class DynamoCluster : IAsyncDisposable
         ["Kestrel__Endpoints__grpc__Protocols"] = "Http2",
     };
 
-    private Dictionary<string, string> CommonEnvironment() => new()
+    private Dictionary<string, string> CommonEnvironment() => new(ServerTuning.Environment)
     {
         ["Dynamo__ClusterSecret"] = _secret,
         ["Dynamo__AdminKey"] = _adminKey,
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_ENVIRONMENT"] = "Production",
 
-        // Nothing collects telemetry here: no OTLP exporter (the instrumentation itself stays on, as deployed).
+        // Nothing collects telemetry here: with no OTLP endpoint the services record no spans, as when
+        // deployed without a collector.
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };

@@ -41,7 +41,10 @@ public sealed class GrpcFanoutSystem(SystemContext context) : IBenchSystem, INod
                 file,
                 [.. prefix, "serve-kv", "--port", port.ToString(CultureInfo.InvariantCulture), "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
                 dir,
-                Path.Combine(dir, $"serve-kv-{i}.log"));
+                Path.Combine(dir, $"serve-kv-{i}.log"))
+            {
+                Environment = ServerTuning.Environment,
+            };
             _processes.Add(context.Supervisor.Start(spec));
             _channels.Add(GrpcChannels.Create(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")));
         }

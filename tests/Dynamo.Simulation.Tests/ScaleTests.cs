@@ -14,6 +14,14 @@ public class ScaleTests
     }
 
     [Fact]
+    public void AThousandNodesWith65536PartitionsBalanceWithinFivePercent()
+    {
+        var (balance, _, moved) = Scale.RingFigures(nodes: 1000, partitions: 65536);
+        Assert.InRange(balance, 1.0, 1.05);
+        Assert.InRange(moved, 0.9, 1.1);
+    }
+
+    [Fact]
     public void WithFewPartitionsPerNodeBalanceReachesTheIntegerBound()
     {
         var (balance, bound, moved) = Scale.RingFigures(nodes: 1000, partitions: 4096);

@@ -8,7 +8,7 @@ namespace Dynamo.Protos.Hosting;
 /// Coalesces the replica writes and reads a node sends to one peer. At most <see cref="MaxInFlight"/>
 /// batches are on the wire; what the coordinator sends meanwhile queues and leaves as the next batch when
 /// one returns. An idle peer gets each message at once; a busy one gets many per call, which spares the
-/// per-call cost of gRPC on both sides (DESIGN §4; the paper's coordinators batch nothing, §6.4).
+/// per-call cost of gRPC on both sides and lets the peer sync its WAL once for the whole batch.
 /// </summary>
 internal sealed class ReplicaBatcher
 {
@@ -105,21 +105,21 @@ internal sealed class ReplicaBatcher
             return await SendOneByOneAsync(batch);
         }
 
-        var request = new ReplicaBatchRequest();
-        foreach (var (m, traceParent) in calls)
-        {
-            var call = m switch
-            {
-                C.ReplicaWrite w => new ReplicaCall { Write = PeerCalls.ToProto(w) },
-                C.ReplicaRead r => new ReplicaCall { Read = PeerCalls.ToProto(r) },
-                _ => throw new InvalidOperationException($"{m.GetType().Name} is not batched."),
-            };
-            call.Traceparent = traceParent ?? "";
-            request.Calls.Add(call);
-        }
-
         try
         {
+            var request = new ReplicaBatchRequest();
+            foreach (var (m, traceParent) in calls)
+            {
+                var call = m switch
+                {
+                    C.ReplicaWrite w => new ReplicaCall { Write = PeerCalls.ToProto(w) },
+                    C.ReplicaRead r => new ReplicaCall { Read = PeerCalls.ToProto(r) },
+                    _ => throw new InvalidOperationException($"{m.GetType().Name} is not batched."),
+                };
+                call.Traceparent = traceParent ?? "";
+                request.Calls.Add(call);
+            }
+
             var reply = await new Replica.ReplicaClient(_invoker).BatchAsync(request, _options());
             if (reply.Results.Count != batch.Count)
             {
@@ -142,7 +142,8 @@ internal sealed class ReplicaBatcher
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
         {
-            // A peer of an older version (a rolling upgrade): talk to it one call at a time.
+            // A peer of an older version (a rolling upgrade): talk to it one call at a time, until this
+            // process restarts.
             _unsupported = true;
             return await SendOneByOneAsync(batch);
         }

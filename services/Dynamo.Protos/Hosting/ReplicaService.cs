@@ -8,17 +8,25 @@ public sealed class ReplicaService(StateMachineHost host, IDurabilityBarrier dur
 {
     public override async Task<Ack> Write(ReplicaWriteRequest request, ServerCallContext context)
     {
-        var set = ProtoMapper.Object(request.Object);
-        var hintFor = string.IsNullOrEmpty(request.HintFor) ? (Dynamo.Core.NodeId?)null : ProtoMapper.Node(request.HintFor);
-        var reply = await Call(context, id => new C.ReplicaWrite(id, request.Table, request.Key, set, hintFor));
+        var reply = await Call(context, WriteOf(request));
         return await DurableAck(reply, context);
     }
 
-    public override async Task<ReplicaReadReply> Read(ReplicaReadRequest request, ServerCallContext context)
+    public override async Task<ReplicaReadReply> Read(ReplicaReadRequest request, ServerCallContext context) =>
+        ToProto((C.ReplicaReadReply)await Call(context, ReadOf(request)));
+
+    // Parsed (and refused if malformed) before the state machine sees anything.
+    private static Func<long, C.Message> WriteOf(ReplicaWriteRequest request)
     {
-        var reply = (C.ReplicaReadReply)await Call(context, id => new C.ReplicaRead(id, request.Table, request.Key));
-        return reply.Set is null ? new ReplicaReadReply { Found = false } : new ReplicaReadReply { Found = true, Object = ProtoMapper.Bytes(reply.Set) };
+        var set = ProtoMapper.Object(request.Object);
+        var hintFor = string.IsNullOrEmpty(request.HintFor) ? (Dynamo.Core.NodeId?)null : ProtoMapper.Node(request.HintFor);
+        return id => new C.ReplicaWrite(id, request.Table, request.Key, set, hintFor);
     }
+
+    private static Func<long, C.Message> ReadOf(ReplicaReadRequest request) => id => new C.ReplicaRead(id, request.Table, request.Key);
+
+    private static ReplicaReadReply ToProto(C.ReplicaReadReply reply) =>
+        reply.Set is null ? new ReplicaReadReply { Found = false } : new ReplicaReadReply { Found = true, Object = ProtoMapper.Bytes(reply.Set) };
 
     public override async Task<Ack> Sync(SyncRequest request, ServerCallContext context)
     {
@@ -94,27 +102,14 @@ public sealed class ReplicaService(StateMachineHost host, IDurabilityBarrier dur
         for (int i = 0; i < calls.Length; i++)
         {
             var call = request.Calls[i];
-            switch (call.CallCase)
-            {
-                case ReplicaCall.CallOneofCase.Write:
+            calls[i] = new(
+                call.CallCase switch
                 {
-                    var w = call.Write;
-                    var set = ProtoMapper.Object(w.Object);
-                    var hintFor = string.IsNullOrEmpty(w.HintFor) ? (Dynamo.Core.NodeId?)null : ProtoMapper.Node(w.HintFor);
-                    calls[i] = new(id => new C.ReplicaWrite(id, w.Table, w.Key, set, hintFor), call.Traceparent);
-                    break;
-                }
-
-                case ReplicaCall.CallOneofCase.Read:
-                {
-                    var r = call.Read;
-                    calls[i] = new(id => new C.ReplicaRead(id, r.Table, r.Key), call.Traceparent);
-                    break;
-                }
-
-                default:
-                    throw ProtoMapper.Invalid($"call {i} of the batch is empty");
-            }
+                    ReplicaCall.CallOneofCase.Write => WriteOf(call.Write),
+                    ReplicaCall.CallOneofCase.Read => ReadOf(call.Read),
+                    _ => throw ProtoMapper.Invalid($"call {i} of the batch is empty"),
+                },
+                call.Traceparent);
         }
 
         var replies = await host.CallInboundManyAsync(ClusterAuthInterceptor.Caller(context), calls, ServedSpanName, context.CancellationToken);
@@ -129,7 +124,7 @@ public sealed class ReplicaService(StateMachineHost host, IDurabilityBarrier dur
                     result.Results.Add(new ReplicaResult { Write = new Ack { Ok = ack.Ok } });
                     break;
                 case C.ReplicaReadReply read:
-                    result.Results.Add(new ReplicaResult { Read = read.Set is null ? new ReplicaReadReply { Found = false } : new ReplicaReadReply { Found = true, Object = ProtoMapper.Bytes(read.Set) } });
+                    result.Results.Add(new ReplicaResult { Read = ToProto(read) });
                     break;
                 default:
                     result.Results.Add(new ReplicaResult());

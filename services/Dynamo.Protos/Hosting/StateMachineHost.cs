@@ -81,8 +81,7 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
             }
             catch (Exception ex)
             {
-                // A bug in the protocol logic must not take the process down; it is logged loudly.
-                _logger.LogError(ex, "The state machine of {Node} threw", Self);
+                Threw(ex);
             }
         }
     }
@@ -105,11 +104,14 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError(ex, "The state machine of {Node} threw", Self);
+                    Threw(ex);
                 }
             }
         }
     }
+
+    // A bug in the protocol logic must not take the process down; it is logged loudly.
+    private void Threw(Exception ex) => _logger.LogError(ex, "The state machine of {Node} threw", Self);
 
     /// <summary>Reads state of the machine under the same lock as everything else.</summary>
     public T Read<T>(Func<IStateMachine, T> read)

@@ -122,7 +122,7 @@ public sealed partial class DynamoDbRequestHandler
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            while ((read = await request.ReadChunkAsync(chunk, ct)) > 0)
             {
                 if (buffer.Length + read > _options.MaxRequestBytes)
                 {

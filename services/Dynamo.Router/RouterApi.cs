@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Dynamo.Client;
+using Dynamo.DynamoDb.Protocol;
 using Dynamo.Core.Membership;
 using Dynamo.Core.Replication;
 using Dynamo.Protos;
@@ -367,7 +368,7 @@ public static class RouterApi
         while (true)
         {
             var memory = buffer.GetMemory(8192);
-            int n = await http.Request.Body.ReadAsync(memory, ct);
+            int n = await http.Request.ReadChunkAsync(memory, ct);
             if (n == 0)
             {
                 return buffer.WrittenSpan.ToArray();

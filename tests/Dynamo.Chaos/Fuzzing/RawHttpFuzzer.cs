@@ -53,7 +53,9 @@ public sealed class RawHttpFuzzer(FuzzStats stats)
             }
 
             var answer = await ReadAnswerAsync(stream, cts.Token);
-            if (answer.Status >= 500)
+            // 505 is Kestrel's answer to an HTTP version it does not speak (RFC 9110 §15.6.6), given
+            // before any of our code runs: the right answer to "HTTP/9.9", not a server failure.
+            if (answer.Status >= 500 && answer.Status != 505)
             {
                 stats.ServerError(Category, $"http {answer.Status}", $"raw socket: http {answer.Status} for {what}{(target.Http2Only ? " (gRPC port)" : "")}", request);
             }

@@ -38,6 +38,7 @@ public sealed class FailureTests : IAsyncLifetime
         }
 
         await _cluster.KillAsync("node4");
+        await _cluster.WaitUntilSeenDownAsync("node4", ["node1", "node2", "node3"]);
         long hintsBefore = await SumStatOf(["node1", "node2", "node3"], "hintsStored");
 
         // Every write and read succeeds at W=2 / R=2 while node4 is gone.
@@ -91,6 +92,8 @@ public sealed class FailureTests : IAsyncLifetime
         await _cluster.Client.PutAsync("default", "stable", "s"u8.ToArray());
         await _cluster.StopAsync("node3");
         await _cluster.StopAsync("node4");
+        await _cluster.WaitUntilSeenDownAsync("node3", ["node1", "node2"]);
+        await _cluster.WaitUntilSeenDownAsync("node4", ["node1", "node2"]);
         try
         {
             using var response = await _cluster.Router.PutAsync("kv/default/refused?w=3", new StringContent("never"));

@@ -106,6 +106,32 @@ public sealed class ClusterApp : IAsyncDisposable
             return nodes.Count == members && nodes.All(n => n.GetProperty("available").GetBoolean());
         }, TimeSpan.FromSeconds(90), $"a ring of {members} reachable nodes");
 
+    /// <summary>
+    /// Waits until the router and <paramref name="observers"/> all see <paramref name="node"/> as unavailable:
+    /// failure detection has caught up with a kill, so nobody forwards a write to the dead process over a
+    /// connection it still believes open (such a write is answered 503 "may or may not have been applied").
+    /// </summary>
+    public Task WaitUntilSeenDownAsync(string node, IEnumerable<string> observers, CancellationToken cancellation = default) =>
+        Eventually.Until(async () =>
+        {
+            using var doc = await Client.GetClusterAsync(cancellation);
+            if (doc.RootElement.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("id").GetString() == node && n.GetProperty("available").GetBoolean()))
+            {
+                return false;
+            }
+
+            foreach (var observer in observers)
+            {
+                var status = await StatusAsync(observer, cancellation);
+                if (status.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("id").GetString() == node && m.GetProperty("available").GetBoolean()))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(30), $"the router and {string.Join(", ", observers)} to see {node} down");
+
     /// <summary>An HTTP client for a resource's admin API, with or without the admin key.</summary>
     public HttpClient Admin(string resource, bool withKey = true)
     {

@@ -13,8 +13,10 @@ app.Services.GetRequiredService<Dynamo.Client.PartitionAwareClient>();
 // client's fault: answer with Kestrel's own 4xx as a problem, not a 500, and keep it out of the error log.
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
-    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-    SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode
+        : FromRequestFraming(ex) ? StatusCodes.Status400BadRequest
+        : StatusCodes.Status500InternalServerError,
+    SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException || FromRequestFraming(c.Exception),
 });
 app.UseStatusCodePages();
 
@@ -34,3 +36,19 @@ app.UseRouting();
 app.MapDefaultEndpoints();
 app.MapRouterApi();
 app.Run();
+
+// Kestrel's HTTP/1 body parsers throw other exception types too (an overflowing chunk size); where one
+// was thrown from a message-body reader it is still the client's framing, not a server fault.
+static bool FromRequestFraming(Exception ex)
+{
+    for (Exception? e = ex; e is not null; e = e.InnerException)
+    {
+        if (e.StackTrace?.Contains("Kestrel.Core.Internal.Http.Http1", StringComparison.Ordinal) == true
+            && e.StackTrace.Contains("MessageBody", StringComparison.Ordinal))
+        {
+            return true;
+        }
+    }
+
+    return false;
+}

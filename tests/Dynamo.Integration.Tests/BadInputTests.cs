@@ -65,6 +65,7 @@ public sealed class BadInputTests(SharedCluster shared)
     [Theory]
     [InlineData("Transfer-Encoding: chunked", "zz\r\nvalue\r\n0\r\n\r\n")]
     [InlineData("Transfer-Encoding: chunked", "5\r\nvalue-longer-than-its-chunk\r\n0\r\n\r\n")]
+    [InlineData("Transfer-Encoding: chunked", "FFFFFFFFFFFFFFFFFFFF\r\nx\r\n")] // found by chaos seed 1200523449
     [InlineData("Transfer-Encoding: chunked", "0\r\nX-Trailer: \u0000\r\n\r\n")] // Kestrel throws InvalidOperationException for it (found by chaos seed 602519117)
     public async Task ABrokenRequestBodyIsA400Problem(string framing, string body)
     {

@@ -7,8 +7,7 @@ public static class RequestBody
 {
     /// <summary>
     /// <see cref="HttpRequest.Body"/>'s ReadAsync, except that a body Kestrel cannot parse to its end
-    /// (a chunked trailer with control characters throws InvalidOperationException there) is the client's
-    /// fault: it becomes a <see cref="BadHttpRequestException"/>, answered 400 rather than 500.
+    /// is the client's fault: it becomes a <see cref="BadHttpRequestException"/>, answered 400 rather than 500.
     /// </summary>
     public static async ValueTask<int> ReadChunkAsync(this HttpRequest request, Memory<byte> buffer, CancellationToken cancellation)
     {
@@ -16,8 +15,10 @@ public static class RequestBody
         {
             return await request.Body.ReadAsync(buffer, cancellation);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException or BadHttpRequestException))
         {
+            // Kestrel's chunked parser throws InvalidOperationException (a trailer with control characters)
+            // or OverflowException (a chunk size of twenty hex digits) rather than BadHttpRequestException.
             throw new BadHttpRequestException("The request body is malformed: " + ex.Message, StatusCodes.Status400BadRequest, ex);
         }
     }

@@ -9,29 +9,54 @@ namespace Dynamo.Protos.Hosting;
 /// batches are on the wire; what the coordinator sends meanwhile queues and leaves as the next batch when
 /// one returns. An idle peer gets each message at once; a busy one gets many per call, which spares the
 /// per-call cost of gRPC on both sides and lets the peer sync its WAL once for the whole batch.
+/// A batch still out after <see cref="StallAfter"/> (a peer that hung, or was cut off and is back) no
+/// longer holds its place: the coordinator has stopped waiting for it, and what queued behind it must not
+/// wait for its 10 s call deadline too.
 /// </summary>
 internal sealed class ReplicaBatcher
 {
-    private const int MaxInFlight = 2;
+    internal const int MaxInFlight = 2;
+    internal const int MaxStalled = 32;
+    internal static readonly TimeSpan StallAfter = TimeSpan.FromMilliseconds(250);
     private const int MaxBatch = 256;
 
     private readonly CallInvoker _invoker;
     private readonly Func<CallOptions> _options;
     private readonly Func<bool> _cutOff;
     private readonly Action<IReadOnlyList<C.Message>> _deliver;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly List<Pump> _pumps = [];
     private List<(C.Message Request, string? TraceParent)> _queue = [];
-    private int _inFlight;
     private volatile bool _unsupported;
 
     /// <param name="cutOff">True while fault injection cuts this process off: a batch leaving then fails unsent.</param>
     /// <param name="deliver">Takes the responses of one batch (replies, or <see cref="C.DeliveryFailed"/>).</param>
-    public ReplicaBatcher(CallInvoker invoker, Func<CallOptions> options, Func<bool> cutOff, Action<IReadOnlyList<C.Message>> deliver)
+    public ReplicaBatcher(CallInvoker invoker, Func<CallOptions> options, Func<bool> cutOff, Action<IReadOnlyList<C.Message>> deliver, TimeProvider? time = null)
     {
         _invoker = invoker;
         _options = options;
         _cutOff = cutOff;
         _deliver = deliver;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Batches on the wire now, stalled ones included.</summary>
+    internal int InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pumps.Count;
+            }
+        }
+    }
+
+    // One batch call on the wire at a time; it takes the next batch when its call returns.
+    private sealed class Pump
+    {
+        public long SentAt;
     }
 
     /// <summary>Queues <paramref name="request"/>; the current span (the coordinator's replica span) travels with it.</summary>
@@ -39,20 +64,47 @@ internal sealed class ReplicaBatcher
     {
         List<(C.Message, string?)>? batch = null;
         string? traceParent = Activity.Current?.Id;
+        Pump? pump = null;
         lock (_gate)
         {
             _queue.Add((request, traceParent));
-            if (_inFlight < MaxInFlight)
+            if (MayStartPump())
             {
-                _inFlight++;
+                pump = new Pump { SentAt = _time.GetTimestamp() };
+                _pumps.Add(pump);
                 batch = Take();
             }
         }
 
         if (batch is not null)
         {
-            _ = PumpAsync(batch);
+            _ = PumpAsync(pump!, batch);
         }
+    }
+
+    // Under the gate.
+    private bool MayStartPump()
+    {
+        if (_pumps.Count < MaxInFlight)
+        {
+            return true;
+        }
+
+        if (_pumps.Count >= MaxInFlight + MaxStalled)
+        {
+            return false;
+        }
+
+        int live = 0;
+        foreach (var p in _pumps)
+        {
+            if (_time.GetElapsedTime(p.SentAt) < StallAfter)
+            {
+                live++;
+            }
+        }
+
+        return live < MaxInFlight;
     }
 
     // Under the gate.
@@ -70,7 +122,7 @@ internal sealed class ReplicaBatcher
         return first;
     }
 
-    private async Task PumpAsync(List<(C.Message Request, string? TraceParent)> batch)
+    private async Task PumpAsync(Pump pump, List<(C.Message Request, string? TraceParent)> batch)
     {
         await Task.Yield(); // never send on the caller's thread: it holds the state machine
 
@@ -81,12 +133,16 @@ internal sealed class ReplicaBatcher
             _deliver(await SendAsync(batch));
             lock (_gate)
             {
-                if (_queue.Count == 0)
+                // Leave, and come back in under the rule a new pump follows: after a stall, the pumps
+                // that were let in meanwhile go back down to MaxInFlight as they return.
+                _pumps.Remove(pump);
+                if (_queue.Count == 0 || !MayStartPump())
                 {
-                    _inFlight--;
                     return;
                 }
 
+                pump.SentAt = _time.GetTimestamp();
+                _pumps.Add(pump);
                 batch = Take();
             }
         }

@@ -242,7 +242,8 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
                 host._channels.For(key.Item2),
                 () => new CallOptions(host._headers, host._time.GetUtcNow().UtcDateTime + host.CallTimeout),
                 () => host._faults.Isolated,
-                responses => host.RunEach(responses, (m, response) => m.Handle(key.Item1, response))), this).Enqueue(request);
+                responses => host.RunEach(responses, (m, response) => m.Handle(key.Item1, response)),
+                host._time), this).Enqueue(request);
             return;
         }
 

@@ -38,11 +38,13 @@ if (!bool.TryParse(builder.Configuration["Dynamo:Cart"], out bool withCart) || w
 
 // After a Ctrl+C the dashboard is gone first; a short export timeout lets every process stop in seconds.
 // Idle thread-pool workers must not spin: the processes share the machine's cores (bench/: +25% ops/s on 2 cores).
+// Two malloc arenas: RocksDB's freed memory stays resident in every arena glibc opens (bench/: −15% node RSS).
 foreach (var project in builder.Resources.OfType<ProjectResource>())
 {
     builder.CreateResourceBuilder(project)
         .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
-        .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0");
+        .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0")
+        .WithEnvironment("MALLOC_ARENA_MAX", "2");
 }
 
 builder.Build().Run();

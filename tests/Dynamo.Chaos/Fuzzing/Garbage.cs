@@ -107,7 +107,12 @@ public static class Garbage
         _ => "?r=" + QueryValue(random) + "&w=" + QueryValue(random) + "&n=9",
     };
 
-    /// <summary>JSON a table endpoint might receive: malformed, wrong types, deep nesting, out of range, or valid.</summary>
+    /// <summary>
+    /// JSON a table endpoint might receive: malformed, wrong types, deep nesting, out of range, or (only with
+    /// <paramref name="allowValid"/>) valid. Without it no case may be a valid setting: a fuzzed
+    /// <c>{"n":2,"r":1,"w":2}</c> for <c>default</c> is a legitimate change of the table the workload uses
+    /// (chaos seed 700763263 did exactly that, and the check after fuzzing then read at r=3 > n).
+    /// </summary>
     public static string TableJson(Random random, bool allowValid) => random.Next(allowValid ? 11 : 10) switch
     {
         0 => "{not json",
@@ -119,9 +124,20 @@ public static class Garbage
         6 => "{\"n\":3,\"r\":2,\"w\":2,\"n\":-1}",
         7 => "null",
         8 => "\"" + new string('x', random.Next(20_000)) + "\"",
-        9 => "{\"n\":" + random.Next(-5, 20) + ",\"r\":" + random.Next(-5, 20) + ",\"w\":" + random.Next(-5, 20) + "}",
+        9 => OutOfRange(random, allowValid),
         _ => "{\"n\":3,\"r\":" + (1 + random.Next(3)) + ",\"w\":" + (1 + random.Next(3)) + "}",
     };
+
+    private static string OutOfRange(Random random, bool allowValid)
+    {
+        int n = random.Next(-5, 20), r = random.Next(-5, 20), w = random.Next(-5, 20);
+        if (!allowValid && n >= 1 && r >= 1 && w >= 1 && r <= n && w <= n)
+        {
+            w = n + 1; // W above N: never valid
+        }
+
+        return "{\"n\":" + n + ",\"r\":" + r + ",\"w\":" + w + "}";
+    }
 
     /// <summary>Flips one random bit: a context or message that is almost right.</summary>
     public static byte[] FlipBit(Random random, byte[] data)

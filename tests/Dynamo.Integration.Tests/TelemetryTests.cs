@@ -96,6 +96,9 @@ public sealed class TelemetryTests : IAsyncLifetime
         await _cluster.StopAsync("node4");
         try
         {
+            // Written once the cluster knows node4 is gone: before that the router may still pick node4
+            // as the coordinator, and a write whose coordinator dies under it is an ambiguous 503.
+            await _cluster.WaitUntilSeenDownAsync("node4", ["node1", "node2", "node3"]);
             await _cluster.Client.PutAsync("default", key, "while-node4-is-down"u8.ToArray());
             var trace = await Traces.FindTraceAsync(
                 _dashboard,

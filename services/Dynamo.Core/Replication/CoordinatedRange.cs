@@ -62,8 +62,7 @@ internal sealed class CoordinatedRange : Operation
             Ask(t);
         }
 
-        _owner.Operations.Deadline(this, Ctx.Options.ReplicaTimeoutMs, OperationDeadline.Replica);
-        _owner.Operations.Deadline(this, Ctx.Options.RequestTimeoutMs, OperationDeadline.Request);
+        _owner.Operations.Deadlines(this, Ctx.Options.ReplicaTimeoutMs, Ctx.Options.RequestTimeoutMs);
         Progress();
     }
 

@@ -76,8 +76,7 @@ internal sealed class CoordinatedRead : Operation
             Ask(t);
         }
 
-        ops.Deadline(this, Ctx.Options.ReplicaTimeoutMs, OperationDeadline.Replica);
-        ops.Deadline(this, Ctx.Options.RequestTimeoutMs, OperationDeadline.Request);
+        ops.Deadlines(this, Ctx.Options.ReplicaTimeoutMs, Ctx.Options.RequestTimeoutMs);
         Progress();
     }
 

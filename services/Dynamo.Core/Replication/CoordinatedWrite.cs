@@ -106,8 +106,7 @@ internal sealed class CoordinatedWrite : Operation
             }
         }
 
-        ops.Deadline(this, Ctx.Options.ReplicaTimeoutMs, OperationDeadline.Replica);
-        ops.Deadline(this, Ctx.Options.RequestTimeoutMs, OperationDeadline.Request);
+        ops.Deadlines(this, Ctx.Options.ReplicaTimeoutMs, Ctx.Options.RequestTimeoutMs);
         Progress();
     }
 

@@ -18,7 +18,17 @@ internal sealed class TombstoneReaper
     private readonly NodeContext _ctx;
     private readonly Operations _ops;
     private readonly Replica _replica;
+    /// <summary>
+    /// Keys one tick reads at most. A tick runs under the state machine's lock: scanning every key for
+    /// tombstones stalled all requests for ~100 ms each ReapInterval at 100k keys (bench: p99 of the
+    /// second 90-150 ms every 10 s), and it grows with the data. The scan resumes where the last tick
+    /// stopped, so a sweep takes keys / ScanBudget ticks: at 1M keys per node, about 80 minutes.
+    /// </summary>
+    internal const int ScanBudget = 2048;
+    private const int PageSize = 256;
+
     private int _partition;
+    private byte[]? _cursor;
     private Round? _inFlight;
 
     public TombstoneReaper(NodeContext ctx, Operations ops, Replica replica)
@@ -37,33 +47,44 @@ internal sealed class TombstoneReaper
 
         var items = new List<ReplicaItem>();
         int batch = _ctx.Options.SyncBatchSize;
-        for (int step = 0; step < ring.PartitionCount && items.Count == 0; step++)
+        if (_partition >= ring.PartitionCount)
+        {
+            (_partition, _cursor) = (0, null);
+        }
+
+        // Items of one partition at a time, and a page at a time, within the budget.
+        int scanned = 0, partitionsDone = 0;
+        while (scanned < ScanBudget)
         {
             int p = _partition;
-            _partition = (_partition + 1) % ring.PartitionCount;
-            byte[]? cursor = null;
-            while (items.Count < batch)
+            var page = _ctx.Store.ScanPartition(p, _cursor, PageSize);
+            scanned += page.Count;
+            foreach (var item in page)
             {
-                var page = _ctx.Store.ScanPartition(p, cursor, 256);
-                foreach (var item in page)
+                var obj = item.Object;
+                int n = _ctx.ReplicationOf(item.Key.Table);
+                if (n > 0
+                    && obj.TombstoneSince > 0
+                    && _ctx.Now - obj.TombstoneSince >= _ctx.Options.TombstoneGraceMs
+                    && ring.PreferenceList(p, n).Primaries[0] == _ctx.Self)
                 {
-                    var obj = item.Object;
-                    int n = _ctx.ReplicationOf(item.Key.Table);
-                    if (n > 0
-                        && obj.TombstoneSince > 0
-                        && _ctx.Now - obj.TombstoneSince >= _ctx.Options.TombstoneGraceMs
-                        && ring.PreferenceList(p, n).Primaries[0] == _ctx.Self)
-                    {
-                        items.Add(new ReplicaItem(item.Key.Table, item.Key.Key, obj.Set));
-                    }
+                    items.Add(new ReplicaItem(item.Key.Table, item.Key.Key, obj.Set));
                 }
+            }
 
-                if (page.Count < 256)
-                {
-                    break;
-                }
+            bool partitionDone = page.Count < PageSize;
+            if (partitionDone)
+            {
+                (_partition, _cursor) = ((p + 1) % ring.PartitionCount, null);
+            }
+            else
+            {
+                _cursor = page[^1].RawKey;
+            }
 
-                cursor = page[^1].RawKey;
+            if (items.Count >= batch || (partitionDone && (items.Count > 0 || ++partitionsDone >= ring.PartitionCount)))
+            {
+                break;
             }
         }
 

@@ -40,6 +40,11 @@ status=${PIPESTATUS[0]}
 total=$(grep -E '^\s+total: [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -E '^\s+failed: [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+' || echo 0)
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+' || echo 0)
+# CI keeps only the tail of this output: repeat each failed test's name and first lines of its message here.
+if grep -qE '^failed ' "$out"; then
+  log "failed tests"
+  awk '/^failed /{n=12} n>0{print; n--}' "$out"
+fi
 rm -f "$out"
 : "${total:=0}" "${failed:=0}" "${passed:=0}"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then

@@ -30,6 +30,7 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Metadata _headers;
+    private readonly TimerHeap<NodeTimer> _timers;
     private long _inboundIds;
     private volatile bool _disposed;
 
@@ -50,6 +51,7 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
         _time = time;
         _logger = logger;
         _headers = credentials.Headers(self);
+        _timers = new TimerHeap<NodeTimer>(time, due => RunEach(due, static (m, t) => m.OnTimer(t)));
     }
 
     public NodeId Self { get; }
@@ -139,22 +141,10 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
 
     public void SetTimer(long delayMs, NodeTimer timer)
     {
-        if (_disposed)
+        if (!_disposed)
         {
-            return;
+            _timers.Schedule(delayMs, timer);
         }
-
-        var holder = new TimerHolder();
-        holder.Timer = _time.CreateTimer(
-            static state =>
-            {
-                var (host, h, t) = ((StateMachineHost, TimerHolder, NodeTimer))state!;
-                h.Timer?.Dispose();
-                host.Run(m => m.OnTimer(t));
-            },
-            (this, holder, timer),
-            TimeSpan.FromMilliseconds(Math.Max(1, delayMs)),
-            Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
@@ -278,14 +268,11 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
     public void Dispose()
     {
         _disposed = true;
+        _timers.Dispose();
         foreach (var pending in _inbound.Values)
         {
             pending.TrySetCanceled();
         }
     }
 
-    private sealed class TimerHolder
-    {
-        public ITimer? Timer { get; set; }
-    }
 }

@@ -19,6 +19,7 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     /// <summary>Activity sources and meters of the Dynamo components (all named "Dynamo.*").</summary>
     public const string TelemetryPrefix = "Dynamo.";
@@ -46,6 +47,12 @@ public static class Extensions
         // a quarter of a storage node's CPU (bench/: dynamo_client 3,018 -> 4,013 ops/s without them).
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // ASP.NET Core still starts an Activity for every request while its hosting logger is enabled at
+            // any level, only so log scopes could carry trace ids, and the gRPC and HttpClient handlers then
+            // start children to propagate it: for no one. Without: ~15 -> 12.6 KB allocated per request in
+            // the router, ~8.4 -> 6.7 KB in a node (bench/, allocation sampling). The category logs nothing
+            // above Information except a startup failure, which still ends the process with its exception.
+            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
             return builder;
         }
 

@@ -58,7 +58,7 @@ public sealed class CartPage(IPage page)
         {
             await Expect(page.Locator(selector).First).ToBeVisibleAsync(Long);
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
         {
             throw await ExplainAsync(selector, ex);
         }
@@ -85,7 +85,16 @@ public sealed class CartPage(IPage page)
                     return;
                 }
 
-                await retry.ClickAsync();
+                // An attempt still in flight may succeed between the look above and this click, taking the
+                // banner and its button away: then look again rather than wait for a button that will not come.
+                try
+                {
+                    await retry.ClickAsync(new LocatorClickOptions { Timeout = 5_000 });
+                }
+                catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
+                {
+                    continue;
+                }
 
                 // Retry disables the button until the attempt ends; a fast failure may already have enabled it again.
                 try
@@ -97,7 +106,7 @@ public sealed class CartPage(IPage page)
                 }
             }
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
         {
             throw await ExplainAsync(selector, ex);
         }

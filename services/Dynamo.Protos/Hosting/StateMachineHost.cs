@@ -274,5 +274,4 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
             pending.TrySetCanceled();
         }
     }
-
 }

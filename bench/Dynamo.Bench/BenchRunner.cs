@@ -13,10 +13,15 @@ using Spectre.Console;
 namespace Dynamo.Bench;
 
 /// <summary>
-/// One bench run: for each selected system (catalog order) start it, connect the clients,
-/// preload, run every workload, stop it; then the hooks; then JSON, HTML, the summary table
-/// and, as the very last line, the ratios.
+/// One bench run: for each round, for each selected system (catalog order, rotated by one
+/// place each round) start it, connect the clients, preload, run every workload, stop it;
+/// then the hooks; then JSON, HTML, the summary table and, as the very last line, the ratios.
 /// </summary>
+/// <remarks>
+/// Rounds exist because a single measurement on a shared 2-core machine moves by ±15 %:
+/// alternating the systems spreads slow spells and the bench process's own warm-up over all
+/// of them, and each system reports its median round.
+/// </remarks>
 public sealed class BenchRunner(BenchOptions options)
 {
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(20);
@@ -39,7 +44,7 @@ public sealed class BenchRunner(BenchOptions options)
         PrintHeader(selected, reaped, results.LoadAverageAtStart);
         var keys = new KeySpace(options.Keys, options.Distribution, options.ZipfianConstant);
         var hooks = BenchHooks.Create(options);
-        var eta = new EtaModel(options, selected.Count, hooks.Count);
+        var eta = new EtaModel(options, selected.Count * options.Rounds, hooks.Count);
         using var loadStop = new CancellationTokenSource();
         var loadSampler = SampleLoadAsync(results, loadStop.Token);
         try
@@ -61,10 +66,26 @@ public sealed class BenchRunner(BenchOptions options)
                     var ticker = TickOverallAsync(overall, eta, tickerStop.Token);
                     try
                     {
-                        for (var i = 0; i < selected.Count && !token.IsCancellationRequested; i++)
+                        for (var round = 1; round <= options.Rounds && !token.IsCancellationRequested; round++)
                         {
-                            var task = ctx.AddTask(Markup.Escape(selected[i].Name), maxValue: eta.PhaseSecondsPerSystem);
-                            await RunSystemAsync(selected[i], results.Systems[i], keys, supervisor, task, eta, token);
+                            foreach (var i in RoundOrder(selected.Count, round))
+                            {
+                                if (token.IsCancellationRequested)
+                                {
+                                    break;
+                                }
+
+                                // A system that could not start, or stopped early, is not retried in later rounds.
+                                if (round > 1 && results.Systems[i].Reason is not null)
+                                {
+                                    eta.EndSystem();
+                                    continue;
+                                }
+
+                                var label = options.Rounds > 1 ? $"{selected[i].Name} · round {round}/{options.Rounds}" : selected[i].Name;
+                                var task = ctx.AddTask(Markup.Escape(label), maxValue: eta.PhaseSecondsPerSystem);
+                                await RunSystemAsync(selected[i], results.Systems[i], keys, supervisor, task, eta, round, token);
+                            }
                         }
 
                         foreach (var hook in hooks)
@@ -174,6 +195,10 @@ public sealed class BenchRunner(BenchOptions options)
         }
     }
 
+    /// <summary>The catalog order rotated by one place per round: every system runs early in some round and late in another.</summary>
+    public static IEnumerable<int> RoundOrder(int systems, int round) =>
+        Enumerable.Range(0, systems).Select(i => (i + round - 1) % systems);
+
     private async Task RunSystemAsync(
         SystemDescriptor descriptor,
         SystemOutcome outcome,
@@ -181,10 +206,12 @@ public sealed class BenchRunner(BenchOptions options)
         ProcessSupervisor supervisor,
         ProgressTask task,
         EtaModel eta,
+        int round,
         CancellationToken ct)
     {
         var name = descriptor.Name;
-        void Status(string text) => task.Description = $"[bold]{Markup.Escape(name)}[/] {Markup.Escape(text)}";
+        var label = options.Rounds > 1 ? F($"{name} (round {round}/{options.Rounds})") : name;
+        void Status(string text) => task.Description = $"[bold]{Markup.Escape(label)}[/] {Markup.Escape(text)}";
 
         IBenchSystem? system = null;
         List<IKeyValueClient> clients = [];
@@ -232,14 +259,14 @@ public sealed class BenchRunner(BenchOptions options)
                         eta.PhaseSecondDone();
                     },
                     ct,
-                    ServerProcessIds(system));
+                    ServerProcessIds(system)) with { Round = round };
                 outcome.Phases.Add(result);
                 if (system is IReportsStats stats)
                 {
                     outcome.ClientStats = stats.Stats();
                 }
 
-                AnsiConsole.MarkupLine(F($"[green]{Markup.Escape(name)}[/] {Markup.Escape(workload.Name)}: {result.OpsPerSec:N0} ops/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, p99.9 {result.P999Ms:0.00} ms, errors {result.Errors:N0}{CpuNote(result)}"));
+                AnsiConsole.MarkupLine(F($"[green]{Markup.Escape(label)}[/] {Markup.Escape(workload.Name)}: {result.OpsPerSec:N0} ops/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, p99.9 {result.P999Ms:0.00} ms, errors {result.Errors:N0}{CpuNote(result)}"));
             }
 
             Status("done");
@@ -340,7 +367,7 @@ public sealed class BenchRunner(BenchOptions options)
             ? F($"open loop at {o.Rate:N0} ops/s over {o.Clients} lanes")
             : F($"closed loop, {o.Clients} clients");
         var dist = o.Distribution == KeyDistribution.Zipfian ? F($"zipfian {o.ZipfianConstant}") : "uniform";
-        AnsiConsole.MarkupLine(Markup.Escape(F($"{load}; {o.DurationSeconds} s per system per workload after {o.WarmupSeconds} s warm-up; {o.Keys:N0} keys ({dist}), {o.ValueSize} B values; workloads {string.Join(", ", o.Workloads.Select(w => w.Name))}; preload {(o.Preload ? "on" : "off")}")));
+        AnsiConsole.MarkupLine(Markup.Escape(F($"{load}; {o.DurationSeconds} s per system per workload after {o.WarmupSeconds} s warm-up, {o.Rounds} round(s) with the systems alternating; {o.Keys:N0} keys ({dist}), {o.ValueSize} B values; workloads {string.Join(", ", o.Workloads.Select(w => w.Name))}; preload {(o.Preload ? "on" : "off")}")));
         AnsiConsole.MarkupLine(Markup.Escape("systems: " + string.Join(", ", selected.Select(s => s.Name))));
         if (loadAverage is not null && loadAverage[0] > Environment.ProcessorCount)
         {

@@ -16,6 +16,7 @@ public static class BenchCommand
     public static RootCommand Build(Func<BenchOptions, CancellationToken, Task<int>> run)
     {
         var duration = new Option<int>("--duration") { Description = "Measured seconds per system per workload.", DefaultValueFactory = _ => 30 };
+        var rounds = new Option<int>("--rounds") { Description = "Times every system is measured, alternating with the others (order rotated each round); each reports its median round.", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds of load before each measurement.", DefaultValueFactory = _ => 5 };
         var output = new Option<string>("--out") { Description = "Path of the JSON results.", DefaultValueFactory = _ => "bench-results.json" };
         var report = new Option<string?>("--report") { Description = "Path of the HTML report (default: next to --out, e.g. bench-report.html)." };
@@ -58,6 +59,7 @@ public static class BenchCommand
         var rssKeys = new Option<int>("--rss-keys") { Description = "Keys loaded (--value-size bytes each) before reading the nodes' resident set.", DefaultValueFactory = _ => 1_000_000 };
 
         Positive(duration, 1);
+        Positive(rounds, 1);
         Positive(warmup, 0);
         Positive(clients, 1);
         Positive(valueSize, 0);
@@ -98,7 +100,7 @@ public static class BenchCommand
 
         var root = new RootCommand("Dynamo.Bench: load generator comparing the Dynamo store with etcd, redis and a bare gRPC fan-out on this machine.")
         {
-            duration, warmup, output, report, clients, valueSize, keys, distribution, workload, mode, rate, systems, noPreload,
+            duration, rounds, warmup, output, report, clients, valueSize, keys, distribution, workload, mode, rate, systems, noPreload,
             dynamoSource, dynamoNoBuild, dynamoEnv, hooks, failureSystem, rssKeys,
         };
         root.SetAction((parse, ct) =>
@@ -109,6 +111,7 @@ public static class BenchCommand
             var options = new BenchOptions
             {
                 DurationSeconds = parse.GetValue(duration),
+                Rounds = parse.GetValue(rounds),
                 WarmupSeconds = parse.GetValue(warmup),
                 OutPath = outPath,
                 ReportPath = parse.GetValue(report) ?? BenchOptions.DefaultReportPath(outPath),

@@ -7,6 +7,9 @@ public sealed record BenchOptions
 {
     public required int DurationSeconds { get; init; }
 
+    /// <summary>How many times every system is measured, alternating with the others; each reports its median round.</summary>
+    public int Rounds { get; init; } = 3;
+
     public required int WarmupSeconds { get; init; }
 
     public required string OutPath { get; init; }

@@ -14,6 +14,9 @@ public sealed record PhaseResult
 
     public required int Clients { get; init; }
 
+    /// <summary>Which round of the run this is (1-based; see <c>--rounds</c>).</summary>
+    public int Round { get; init; } = 1;
+
     /// <summary>Target rate (open loop only).</summary>
     public int? TargetRate { get; init; }
 

@@ -90,6 +90,43 @@ public static class HtmlReport
         }
     }
 
+    // With several rounds: every round's ops/s and p99.9 per system, the reported (median) round in bold.
+    private static void RoundsSection(StringBuilder sb, RunResults results)
+    {
+        var o = results.Options;
+        if (o.Rounds <= 1)
+        {
+            return;
+        }
+
+        sb.Append(Svg.F($"<h2>Rounds</h2><p class=\"meta\">Every system was measured {o.Rounds} times, alternating with the others (the order rotated by one place each round). The figures above are each system's median-throughput round, in bold here.</p>"));
+        sb.Append("<table><tr><th class=\"l\">workload</th><th class=\"l\">system</th>");
+        for (var k = 1; k <= o.Rounds; k++)
+        {
+            sb.Append(Svg.F($"<th>round {k}: ops/s · p99.9 ms</th>"));
+        }
+
+        sb.Append("</tr>");
+        foreach (var w in o.Workloads)
+        {
+            foreach (var s in results.Systems.Where(s => s.Phase(w.Name) is not null))
+            {
+                var reported = s.Phase(w.Name)!.Round;
+                sb.Append(Svg.F($"<tr><td class=\"l\">{Svg.E(w.Name)}</td><td class=\"l\">{Svg.E(s.Name)}</td>"));
+                for (var k = 1; k <= o.Rounds; k++)
+                {
+                    var r = s.Rounds(w.Name).FirstOrDefault(p => p.Round == k);
+                    var cell = r is null ? "–" : Svg.F($"{r.OpsPerSec:N0} · {r.P999Ms:0.0}");
+                    sb.Append(k == reported ? Svg.F($"<td><b>{cell}</b></td>") : Svg.F($"<td>{cell}</td>"));
+                }
+
+                sb.Append("</tr>");
+            }
+        }
+
+        sb.Append("</table>");
+    }
+
     public static string Render(RunResults results)
     {
         var o = results.Options;
@@ -109,7 +146,7 @@ public static class HtmlReport
           .Append("</style></head><body>");
         sb.Append("<h1>Dynamo bench report</h1>");
         sb.Append(Svg.F($"<p class=\"meta\">{Svg.E(results.Started.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} · {Svg.E(MachineInfo.OneLine())}<br>"));
-        sb.Append(Svg.F($"{(o.Mode == LoadMode.Open ? $"open loop at {o.Rate} ops/s over {o.Clients} lanes" : $"closed loop, {o.Clients} clients")} · {o.DurationSeconds} s measured after {o.WarmupSeconds} s warm-up · "));
+        sb.Append(Svg.F($"{(o.Mode == LoadMode.Open ? $"open loop at {o.Rate} ops/s over {o.Clients} lanes" : $"closed loop, {o.Clients} clients")} · {o.DurationSeconds} s measured after {o.WarmupSeconds} s warm-up{(o.Rounds > 1 ? $" · {o.Rounds} rounds, median reported" : "")} · "));
         sb.Append(Svg.F($"{o.Keys:N0} keys ({(o.Distribution == KeyDistribution.Zipfian ? $"zipfian {o.ZipfianConstant}" : "uniform")}) · {o.ValueSize} B values · preload {(o.Preload ? "on" : "off")}"));
         if (results.LoadAverageAtStart is { } la)
         {
@@ -193,6 +230,7 @@ public static class HtmlReport
         }
 
         sb.Append("</table>");
+        RoundsSection(sb, results);
 
         var ratios = Ratios.Compute(results);
         if (ratios.Count > 0)
@@ -231,7 +269,8 @@ public static class HtmlReport
             sb.Append("<h2>Error samples</h2><ul>");
             foreach (var (name, p) in errors)
             {
-                sb.Append(Svg.F($"<li><b>{Svg.E(name)}</b> {Svg.E(p.Workload.Name)}: {Svg.E(string.Join(" | ", p.ErrorSamples))}</li>"));
+                var round = o.Rounds > 1 ? Svg.F($" round {p.Round}") : "";
+                sb.Append(Svg.F($"<li><b>{Svg.E(name)}</b> {Svg.E(p.Workload.Name)}{round}: {Svg.E(string.Join(" | ", p.ErrorSamples))}</li>"));
             }
 
             sb.Append("</ul>");

@@ -11,9 +11,13 @@ namespace Dynamo.Bench.Reporting;
 /// </summary>
 public static class Ratios
 {
-    public static IReadOnlyList<(string Pair, double? Ratio)> Compute(RunResults results)
+    /// <summary>Ratios of the reported (median-round) throughputs, or with <paramref name="round"/> of that round's.</summary>
+    public static IReadOnlyList<(string Pair, double? Ratio)> Compute(RunResults results, int? round = null)
     {
-        var throughput = results.PrimaryThroughput();
+        var primary = results.Options.PrimaryWorkload.Name;
+        var throughput = round is not { } k
+            ? results.PrimaryThroughput()
+            : [.. results.Systems.Select(s => (s.Name, s.Rounds(primary).FirstOrDefault(p => p.Round == k)?.OpsPerSec))];
         var byName = throughput.ToDictionary(t => t.Name, t => t.OpsPerSec, StringComparer.Ordinal);
         var pairs = new List<(string, double?)>();
 

@@ -53,6 +53,18 @@ public static class ResultsJson
         }
 
         doc["ratios"] = ratios;
+        if (options.Rounds > 1)
+        {
+            // The same pairs within each round: systems measured minutes apart, not a whole run apart.
+            var byRound = new JsonObject();
+            var perRound = Enumerable.Range(1, options.Rounds).Select(k => Ratios.Compute(results, k)).ToList();
+            foreach (var (pair, _) in Ratios.Compute(results))
+            {
+                byRound[pair] = new JsonArray([.. perRound.Select(r => (JsonNode?)(r.FirstOrDefault(x => x.Pair == pair).Ratio is { } v ? Math.Round(v, 3) : null))]);
+            }
+
+            doc["ratios_by_round"] = byRound;
+        }
 
         var workloads = new JsonObject();
         foreach (var w in options.Workloads)
@@ -84,6 +96,7 @@ public static class ResultsJson
             ["parameters"] = new JsonObject
             {
                 ["duration_s"] = options.DurationSeconds,
+                ["rounds"] = options.Rounds,
                 ["warmup_s"] = options.WarmupSeconds,
                 ["clients"] = options.Clients,
                 ["value_size"] = options.ValueSize,
@@ -106,7 +119,8 @@ public static class ResultsJson
             ["notes"] = new JsonArray(
                 "latencies in ms from HdrHistogram (microsecond resolution); closed loop: send to completion; open loop: from the intended start (no coordinated omission)",
                 "the key space is preloaded before measuring (unless --no-preload); gets that find nothing count as successes and as not_found",
-                "errors are failed operations; they are not in the latency figures"),
+                "errors are failed operations; they are not in the latency figures",
+                "with several rounds every system is measured once per round, the order rotated each round; a system's figures are those of its median-throughput round (\"round\"), its \"errors\" are summed over all rounds, and \"rounds\" lists each one"),
         };
         return doc;
     }
@@ -130,7 +144,7 @@ public static class ResultsJson
             ["p50_ms"] = Ms(p.P50Ms),
             ["p99_ms"] = Ms(p.P99Ms),
             ["p999_ms"] = Ms(p.P999Ms),
-            ["errors"] = p.Errors,
+            ["errors"] = s.ErrorsAllRounds(p.Workload.Name),
             ["available"] = true,
             ["mean_ms"] = Ms(p.MeanMs),
             ["p90_ms"] = Ms(p.P90Ms),
@@ -152,6 +166,23 @@ public static class ResultsJson
                 ["us_per_op"] = p.CpuMicrosPerOp is { } us ? Math.Round(us, 1) : null,
             },
         };
+        var rounds = s.Rounds(p.Workload.Name);
+        if (rounds.Count > 1)
+        {
+            o["round"] = p.Round;
+            o["errors_in_round"] = p.Errors;
+            o["rounds"] = new JsonArray([.. rounds.Select(r => (JsonNode)new JsonObject
+            {
+                ["round"] = r.Round,
+                ["ops_per_sec"] = Math.Round(r.OpsPerSec, 1),
+                ["p50_ms"] = Ms(r.P50Ms),
+                ["p99_ms"] = Ms(r.P99Ms),
+                ["p999_ms"] = Ms(r.P999Ms),
+                ["errors"] = r.Errors,
+                ["us_per_op"] = r.CpuMicrosPerOp is { } rus ? Math.Round(rus, 1) : null,
+            })]);
+        }
+
         if (s.ClientStats is { } stats)
         {
             o["client_stats"] = stats.DeepClone();

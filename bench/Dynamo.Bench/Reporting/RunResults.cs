@@ -17,6 +17,7 @@ public sealed class SystemOutcome(string name, string summary)
     /// <summary>Why the system did not run (or stopped early); null when all went well.</summary>
     public string? Reason { get; set; }
 
+    /// <summary>Every measured phase, all workloads and all rounds, in the order they ran.</summary>
     public List<PhaseResult> Phases { get; } = [];
 
     public double StartSeconds { get; set; }
@@ -28,7 +29,22 @@ public sealed class SystemOutcome(string name, string summary)
 
     public bool Available => Phases.Count > 0;
 
-    public PhaseResult? Phase(string workload) => Phases.FirstOrDefault(p => p.Workload.Name == workload);
+    /// <summary>
+    /// The figures reported for a workload: the round with the median throughput (the lower
+    /// middle one for an even count), so that its latencies and CPU are those of one real
+    /// measurement. With one round, that round.
+    /// </summary>
+    public PhaseResult? Phase(string workload)
+    {
+        var rounds = Rounds(workload);
+        return rounds.Count == 0 ? null : rounds.OrderBy(p => p.OpsPerSec).ElementAt((rounds.Count - 1) / 2);
+    }
+
+    /// <summary>The phases of one workload, one per round that measured it, in round order.</summary>
+    public IReadOnlyList<PhaseResult> Rounds(string workload) => [.. Phases.Where(p => p.Workload.Name == workload)];
+
+    /// <summary>Errors of a workload summed over every round (the reported round alone could hide some).</summary>
+    public long ErrorsAllRounds(string workload) => Phases.Where(p => p.Workload.Name == workload).Sum(p => p.Errors);
 }
 
 /// <summary>Everything a run produced; the JSON, the HTML report and the console summary read this.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Dynamo.Core;
 using Dynamo.Core.Membership;
 using Dynamo.Core.Runtime;
@@ -158,13 +159,17 @@ public static class ProtoMapper
             r.Required);
     }
 
-    public static ByteString Bytes(DottedVersionVectorSet set) => UnsafeByteOperations.UnsafeWrap(ObjectCodec.Encode(set));
+    // The shared encoding is read-only, and so is a ByteString: wrapping it copies nothing.
+    public static ByteString Bytes(DottedVersionVectorSet set) => UnsafeByteOperations.UnsafeWrap(ObjectCodec.EncodeShared(set));
 
     public static DottedVersionVectorSet Object(ByteString bytes)
     {
         try
         {
-            return ObjectCodec.Decode(bytes.Span);
+            // A parsed bytes field owns an exact-length array: the set can keep it as its encoding.
+            return MemoryMarshal.TryGetArray(bytes.Memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? ObjectCodec.DecodeShared(segment.Array)
+                : ObjectCodec.Decode(bytes.Span);
         }
         catch (FormatException ex)
         {

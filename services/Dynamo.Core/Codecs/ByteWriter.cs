@@ -15,7 +15,11 @@ internal sealed class ByteWriter
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
 
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    /// <summary>The written bytes; the buffer itself, without a copy, when it was sized exactly (any later write reallocates).</summary>
+    public byte[] ToArray() => _length == _buffer.Length ? _buffer : _buffer.AsSpan(0, _length).ToArray();
+
+    /// <summary>How many bytes <see cref="VarUInt"/> writes for <paramref name="value"/>.</summary>
+    public static int VarUIntSize(ulong value) => value == 0 ? 1 : ((63 - System.Numerics.BitOperations.LeadingZeroCount(value)) / 7) + 1;
 
     public void Byte(byte b)
     {

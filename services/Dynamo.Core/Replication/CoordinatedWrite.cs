@@ -157,7 +157,7 @@ internal sealed class CoordinatedWrite : Operation
         }
         else
         {
-            var obj = StoredObject.Create(_set, ObjectCodec.Encode(_set), actor.Epoch, Ctx.Now, stored);
+            var obj = StoredObject.Create(_set, ObjectCodec.EncodeShared(_set), actor.Epoch, Ctx.Now, stored);
             _owner.Replica.WriteData(raw, stored, obj);
         }
 

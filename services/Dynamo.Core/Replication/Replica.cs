@@ -44,8 +44,15 @@ internal sealed class Replica
             return false;
         }
 
+        // Usually the incoming version supersedes the local one: keep its instance, whose bytes the
+        // replica message already carried, instead of encoding an equal set again.
+        if (!ReferenceEquals(merged, incoming) && merged.Equals(incoming))
+        {
+            merged = incoming;
+        }
+
         // A merged-in version never grants this node a coordinator epoch; it keeps the one it had.
-        WriteData(raw, old, StoredObject.Create(merged, ObjectCodec.Encode(merged), old?.CoordinatorEpoch ?? 0, _ctx.Now, old));
+        WriteData(raw, old, StoredObject.Create(merged, ObjectCodec.EncodeShared(merged), old?.CoordinatorEpoch ?? 0, _ctx.Now, old));
         return true;
     }
 

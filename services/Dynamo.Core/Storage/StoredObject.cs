@@ -32,7 +32,7 @@ public sealed class StoredObject
 
     public DottedVersionVectorSet Set { get; }
 
-    /// <summary>The replicated bytes (<see cref="ObjectCodec"/>), shared as is with other replicas.</summary>
+    /// <summary>The replicated bytes (<see cref="ObjectCodec.EncodeShared"/>: read-only), sent as is to other replicas.</summary>
     public byte[] Encoded { get; }
 
     /// <summary>Hash of <see cref="Encoded"/>: equal on replicas that hold equal state (Merkle leaves).</summary>
@@ -43,7 +43,7 @@ public sealed class StoredObject
     public long TombstoneSince { get; }
 
     public static StoredObject Create(DottedVersionVectorSet set, uint coordinatorEpoch, long now) =>
-        Create(set, ObjectCodec.Encode(set), coordinatorEpoch, now, previous: null);
+        Create(set, ObjectCodec.EncodeShared(set), coordinatorEpoch, now, previous: null);
 
     /// <summary>A record for <paramref name="set"/>, carrying the tombstone clock of <paramref name="previous"/> when still all tombstones.</summary>
     public static StoredObject Create(DottedVersionVectorSet set, byte[] encoded, uint coordinatorEpoch, long now, StoredObject? previous)
@@ -61,7 +61,8 @@ public sealed class StoredObject
 
     public byte[] ToRecord()
     {
-        var w = new ByteWriter(Encoded.Length + 24);
+        // Sized exactly, so the writer's buffer is the record (no copy): this runs for every stored write.
+        var w = new ByteWriter(1 + ByteWriter.VarUIntSize(CoordinatorEpoch) + ByteWriter.VarUIntSize((ulong)TombstoneSince) + 8 + Encoded.Length);
         w.Byte(RecordVersion);
         w.VarUInt(CoordinatorEpoch);
         w.VarUInt((ulong)TombstoneSince);
@@ -85,7 +86,7 @@ public sealed class StoredObject
         long since = r.VarLong(long.MaxValue);
         r.Bytes(8);
         var encoded = r.Bytes(r.Remaining).ToArray();
-        return new StoredObject(ObjectCodec.Decode(encoded), encoded, epoch, since);
+        return new StoredObject(ObjectCodec.DecodeShared(encoded), encoded, epoch, since);
     }
 
     /// <summary>Reads only the version hash of a record, without decoding the object (Merkle rebuilds).</summary>

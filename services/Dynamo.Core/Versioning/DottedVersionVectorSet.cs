@@ -19,6 +19,10 @@ public sealed class DottedVersionVectorSet : IEquatable<DottedVersionVectorSet>
 
     internal DottedVersionVectorSet(Entry[] sortedEntries) => _entries = sortedEntries;
 
+    // This set's canonical bytes once computed or decoded from (ObjectCodec.EncodeShared): a write is stored
+    // and sent to every replica in the same form, so it is encoded once. Set once, first writer wins.
+    internal byte[]? SharedEncoding;
+
     /// <summary>One actor's knowledge: counter N and the live values for dots N, N-1, ... newest first.</summary>
     public readonly record struct Entry(Actor Actor, long Counter, Sibling[] Values)
     {

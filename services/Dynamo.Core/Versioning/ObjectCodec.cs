@@ -20,6 +20,26 @@ public static class ObjectCodec
     private const byte FlagTombstone = 1;
     private const byte FlagContentType = 2;
 
+    /// <summary>
+    /// The canonical bytes of <paramref name="set"/>, computed at most once per set and shared by every
+    /// caller (storage record, replica messages, read replies): read-only, never modify them. Use
+    /// <see cref="Encode"/> for an array of your own.
+    /// </summary>
+    public static byte[] EncodeShared(DottedVersionVectorSet set) =>
+        set.SharedEncoding ?? Interlocked.CompareExchange(ref set.SharedEncoding, Encode(set), null) ?? set.SharedEncoding!;
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/>, remembering <paramref name="data"/> as the set's
+    /// <see cref="EncodeShared"/> bytes: the caller hands the array over and must not modify it afterwards.
+    /// </summary>
+    public static DottedVersionVectorSet DecodeShared(byte[] data)
+    {
+        var set = Decode(data);
+        Interlocked.CompareExchange(ref set.SharedEncoding, data, null); // the first encoding of a set stays its only one
+        return set;
+    }
+
+    /// <summary>A fresh array with the canonical bytes of <paramref name="set"/>, owned by the caller.</summary>
     public static byte[] Encode(DottedVersionVectorSet set)
     {
         var w = new ByteWriter(EstimateSize(set));

@@ -124,6 +124,34 @@ public class DottedVersionVectorSetTests
     }
 
     [Fact]
+    public void SharedEncodingIsTheCanonicalEncodingComputedOncePerSet()
+    {
+        GenHistory.Sample(ops =>
+        {
+            foreach (var state in Run.Of(ops).Seen)
+            {
+                var shared = ObjectCodec.EncodeShared(state);
+                Assert.Equal(ObjectCodec.Encode(state), shared);
+                Assert.Same(shared, ObjectCodec.EncodeShared(state));
+
+                // A set decoded from an array it was handed keeps that array as its encoding (the shared
+                // empty set keeps the first encoding it was given).
+                var copy = (byte[])shared.Clone();
+                var decoded = ObjectCodec.DecodeShared(copy);
+                Assert.Equal(state, decoded);
+                Assert.Equal(shared, ObjectCodec.EncodeShared(decoded));
+                if (!ReferenceEquals(decoded, DottedVersionVectorSet.Empty))
+                {
+                    Assert.Same(copy, ObjectCodec.EncodeShared(decoded));
+                }
+
+                // A fresh encoding is always the caller's own array.
+                Assert.NotSame(shared, ObjectCodec.Encode(state));
+            }
+        }, iter: Iterations);
+    }
+
+    [Fact]
     public void ObjectDecodingRejectsCorruptionWithFormatErrors()
     {
         var state = Run.Of([new Op(Kind.Write, 0, -1), new Op(Kind.Write, 1, -1), new Op(Kind.Sync, 0, 1)]).States[1];

@@ -55,7 +55,10 @@ internal sealed class Gossip
             span?.SetTag("dynamo.node", _ctx.Self.Value).SetTag("dynamo.peer", t.Value).SetTag("dynamo.members", _ctx.State.Members.Count);
             long id = _ctx.NextRequestId();
             _round = (id, System.Diagnostics.Stopwatch.GetTimestamp(), span);
-            NodeTelemetry.Within(span, () => _ctx.Send(t, new GossipRequest(id, _ctx.State)));
+            using (NodeTelemetry.Enter(span))
+            {
+                _ctx.Send(t, new GossipRequest(id, _ctx.State));
+            }
         }
     }
 

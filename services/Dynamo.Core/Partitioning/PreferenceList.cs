@@ -12,9 +12,12 @@ public sealed class PreferenceList
     /// <summary>How many fallback nodes are kept beyond the N primaries.</summary>
     public const int MaxFallbacks = 16;
 
+    private readonly NodeId[] _primaries;
+
     private PreferenceList(int partition, NodeId[] primaries, NodeId[] fallbacks)
     {
         Partition = partition;
+        _primaries = primaries;
         Primaries = primaries;
         Fallbacks = fallbacks;
     }
@@ -25,9 +28,10 @@ public sealed class PreferenceList
 
     public IReadOnlyList<NodeId> Fallbacks { get; }
 
+    // On the array, not the interface: asked several times per request, and an interface foreach allocates.
     public bool IsPrimary(NodeId node)
     {
-        foreach (var p in Primaries)
+        foreach (var p in _primaries)
         {
             if (p == node)
             {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dynamo.Core.Partitioning;
 using Dynamo.Core.Runtime;
 using Dynamo.Core.Telemetry;
@@ -21,12 +23,14 @@ internal sealed class CoordinatedRead : Operation
     private readonly List<NodeId> _targets = [];
     private readonly HashSet<NodeId> _used = [];
     private readonly List<ReadRepair.Reply> _replies = [];
-    private readonly Dictionary<long, NodeId> _targetOfRequest = [];
-    private readonly Dictionary<long, (Activity? Span, long Started)> _replicaSpans = [];
+    private readonly Dictionary<long, ReplicaCall> _calls = [];
     private int _primarySlotsMissing;
     private bool _replied;
     private Activity? _span;
     private long _started;
+
+    // One replica call: whom it asked, and what its metric and span need until it ends (answered or not).
+    private record struct ReplicaCall(NodeId Target, string Role, Activity? Span, long Started, bool Ended = false);
 
     public CoordinatedRead(QuorumCoordinator owner, NodeId client, ClientRead msg, PreferenceList pref, int r)
     {
@@ -50,8 +54,10 @@ internal sealed class CoordinatedRead : Operation
             .SetTag("dynamo.coordinator", Ctx.Self.Value)
             .SetTag("dynamo.n", _pref.Primaries.Count)
             .SetTag("dynamo.r", _r);
-        foreach (var p in _pref.Primaries)
+        var primaries = _pref.Primaries;
+        for (int i = 0; i < primaries.Count; i++)
         {
+            var p = primaries[i];
             _used.Add(p);
             if (p == Ctx.Self || Ctx.IsAvailable(p))
             {
@@ -93,35 +99,46 @@ internal sealed class CoordinatedRead : Operation
             return;
         }
 
-        long id = 0;
-        NodeTelemetry.Within(span, () => id = _owner.Operations.Send(this, target, rid => new ReplicaRead(rid, _msg.Table, _msg.Key)));
-        _targetOfRequest[id] = target;
-        _replicaSpans[id] = (span, Stopwatch.GetTimestamp());
+        long id;
+        using (NodeTelemetry.Enter(span))
+        {
+            id = _owner.Operations.Send(this, target, this, static (rid, read) => new ReplicaRead(rid, read._msg.Table, read._msg.Key));
+        }
+
+        _calls[id] = new ReplicaCall(target, _pref.IsPrimary(target) ? "owner" : "fallback", span, Stopwatch.GetTimestamp());
     }
 
-    private void EndReplica(long requestId, string outcome)
+    /// <summary>Ends the call's span and metric once; false when it had already ended (or is unknown).</summary>
+    private bool EndReplica(long requestId, string outcome)
     {
-        if (_replicaSpans.Remove(requestId, out var r))
+        ref var call = ref CollectionsMarshal.GetValueRefOrNullRef(_calls, requestId);
+        if (Unsafe.IsNullRef(ref call) || call.Ended)
         {
-            NodeTelemetry.ReplicaDuration.Record(
-                NodeTelemetry.ElapsedMs(r.Started),
-                new("dynamo.operation", "get"),
-                new("dynamo.replica.role", r.Span?.GetTagItem("dynamo.replica.role") ?? "owner"),
-                new("dynamo.outcome", outcome));
-            NodeTelemetry.End(r.Span, outcome);
+            return false;
         }
+
+        call.Ended = true;
+        NodeTelemetry.ReplicaDuration.Record(
+            NodeTelemetry.ElapsedMs(call.Started),
+            new("dynamo.operation", "get"),
+            new("dynamo.replica.role", call.Role),
+            new("dynamo.outcome", outcome));
+        NodeTelemetry.End(call.Span, outcome);
+        return true;
     }
 
     private NodeId? NextFallback() => Ctx.TakeFallback(_pref, _used);
 
     public override void OnResponse(NodeId from, long requestId, Message response)
     {
-        if (!_targetOfRequest.Remove(requestId, out var target))
+        // Each call is answered once; after Finish none is delivered.
+        if (!_calls.TryGetValue(requestId, out var call)
+            || !EndReplica(requestId, response is ReplicaReadReply reply0 ? (reply0.Set is null ? "not found" : "found") : "unreachable"))
         {
             return;
         }
 
-        EndReplica(requestId, response is ReplicaReadReply reply0 ? (reply0.Set is null ? "not found" : "found") : "unreachable");
+        var target = call.Target;
 
         switch (response)
         {
@@ -224,7 +241,7 @@ internal sealed class CoordinatedRead : Operation
                 Ctx.Stats.ReadRepairs++;
                 var repair = NodeTelemetry.Start("dynamo.read_repair", ActivityKind.Client, _span);
                 repair?.SetTag("dynamo.node", node.Value).SetTag("dynamo.partition", _pref.Partition);
-                NodeTelemetry.Within(repair, () =>
+                using (NodeTelemetry.Enter(repair))
                 {
                     if (node == Ctx.Self)
                     {
@@ -234,15 +251,16 @@ internal sealed class CoordinatedRead : Operation
                     {
                         Ctx.Send(node, new ReplicaWrite(Ctx.NextRequestId(), _msg.Table, _msg.Key, merged));
                     }
-                });
+                }
+
                 NodeTelemetry.End(repair);
             }
         }
 
         _span?.SetTag("dynamo.read_repairs", stale.Count).SetTag("dynamo.replies", _replies.Count);
-        foreach (long id in _replicaSpans.Keys.ToList())
+        foreach (long id in _calls.Keys)
         {
-            EndReplica(id, "no answer");
+            EndReplica(id, "no answer"); // changes the entry in place, not the dictionary
         }
 
         NodeTelemetry.End(_span);
@@ -251,13 +269,13 @@ internal sealed class CoordinatedRead : Operation
     private void Record(string outcome, int siblings)
     {
         _span?.SetTag("dynamo.outcome", outcome).SetTag("dynamo.siblings", siblings);
-        NodeTelemetry.Within(_span, () =>
+        using (NodeTelemetry.Enter(_span))
         {
             NodeTelemetry.RequestDuration.Record(NodeTelemetry.ElapsedMs(_started), new("dynamo.operation", "get"), new("dynamo.outcome", outcome));
             if (outcome == "ok")
             {
                 NodeTelemetry.SiblingsPerRead.Record(siblings);
             }
-        });
+        }
     }
 }

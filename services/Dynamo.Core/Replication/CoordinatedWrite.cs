@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dynamo.Core.Partitioning;
 using Dynamo.Core.Runtime;
 using Dynamo.Core.Telemetry;
@@ -24,8 +26,7 @@ internal sealed class CoordinatedWrite : Operation
     private readonly List<Slot> _slots = [];
     private readonly HashSet<NodeId> _used = [];
     private readonly HashSet<NodeId> _acked = [];
-    private readonly Dictionary<long, Slot> _slotOfRequest = [];
-    private readonly Dictionary<long, (Activity? Span, long Started)> _replicaSpans = [];
+    private readonly Dictionary<long, ReplicaCall> _calls = [];
     private DottedVersionVectorSet _set = DottedVersionVectorSet.Empty;
     private string? _replyContext;
     private bool _replied;
@@ -41,6 +42,9 @@ internal sealed class CoordinatedWrite : Operation
         _context = context;
         _w = w;
     }
+
+    // One replica call: the slot it fills, and what its metric and span need until it ends.
+    private record struct ReplicaCall(Slot Slot, string Role, Activity? Span, long Started, bool Ended = false);
 
     private sealed class Slot(NodeId primary)
     {
@@ -71,8 +75,10 @@ internal sealed class CoordinatedWrite : Operation
             .SetTag("dynamo.coordinator.role", selfIsPrimary ? "owner" : "fallback")
             .SetTag("dynamo.n", _pref.Primaries.Count)
             .SetTag("dynamo.w", _w);
-        foreach (var primary in _pref.Primaries)
+        var primaries = _pref.Primaries;
+        for (int i = 0; i < primaries.Count; i++)
         {
+            var primary = primaries[i];
             var slot = new Slot(primary);
             _slots.Add(slot);
             if (primary == self || Ctx.IsAvailable(primary))
@@ -153,7 +159,10 @@ internal sealed class CoordinatedWrite : Operation
         var localSpan = ReplicaSpan(self, slot.HintFor);
         if (slot.HintFor is { } owner)
         {
-            NodeTelemetry.Within(localSpan, () => _owner.Replica.MergeHint(table, key, owner, _set));
+            using (NodeTelemetry.Enter(localSpan))
+            {
+                _owner.Replica.MergeHint(table, key, owner, _set);
+            }
         }
         else
         {
@@ -183,31 +192,40 @@ internal sealed class CoordinatedWrite : Operation
         slot.Target = target;
         var hintFor = slot.HintFor;
         var span = ReplicaSpan(target, hintFor);
-        long id = 0;
-        NodeTelemetry.Within(span, () => id = _owner.Operations.Send(this, target, rid => new ReplicaWrite(rid, _msg.Table, _msg.Key, _set, hintFor)));
-        _slotOfRequest[id] = slot;
-        _replicaSpans[id] = (span, Stopwatch.GetTimestamp());
+        long id;
+        using (NodeTelemetry.Enter(span))
+        {
+            id = _owner.Operations.Send(this, target, (Write: this, HintFor: hintFor), static (rid, s) => new ReplicaWrite(rid, s.Write._msg.Table, s.Write._msg.Key, s.Write._set, s.HintFor));
+        }
+
+        _calls[id] = new ReplicaCall(slot, hintFor is null ? "owner" : "fallback", span, Stopwatch.GetTimestamp());
     }
 
     private void EndReplica(long requestId, string outcome)
     {
-        if (_replicaSpans.Remove(requestId, out var r))
+        ref var call = ref CollectionsMarshal.GetValueRefOrNullRef(_calls, requestId);
+        if (Unsafe.IsNullRef(ref call) || call.Ended)
         {
-            NodeTelemetry.ReplicaDuration.Record(
-                NodeTelemetry.ElapsedMs(r.Started),
-                new("dynamo.operation", Operation),
-                new("dynamo.replica.role", r.Span?.GetTagItem("dynamo.replica.role") ?? "owner"),
-                new("dynamo.outcome", outcome));
-            NodeTelemetry.End(r.Span, outcome);
+            return;
         }
+
+        call.Ended = true;
+        NodeTelemetry.ReplicaDuration.Record(
+            NodeTelemetry.ElapsedMs(call.Started),
+            new("dynamo.operation", Operation),
+            new("dynamo.replica.role", call.Role),
+            new("dynamo.outcome", outcome));
+        NodeTelemetry.End(call.Span, outcome);
     }
 
     public override void OnResponse(NodeId from, long requestId, Message response)
     {
-        if (!_slotOfRequest.TryGetValue(requestId, out var slot))
+        if (!_calls.TryGetValue(requestId, out var call))
         {
             return;
         }
+
+        var slot = call.Slot;
 
         EndReplica(requestId, response switch
         {
@@ -285,17 +303,20 @@ internal sealed class CoordinatedWrite : Operation
     private void Record(string outcome)
     {
         _span?.SetTag("dynamo.outcome", outcome).SetTag("dynamo.acks", _acked.Count);
-        NodeTelemetry.Within(_span, () => NodeTelemetry.RequestDuration.Record(
-            NodeTelemetry.ElapsedMs(_started),
-            new("dynamo.operation", Operation),
-            new("dynamo.outcome", outcome)));
+        using (NodeTelemetry.Enter(_span))
+        {
+            NodeTelemetry.RequestDuration.Record(
+                NodeTelemetry.ElapsedMs(_started),
+                new("dynamo.operation", Operation),
+                new("dynamo.outcome", outcome));
+        }
     }
 
     protected internal override void OnFinished()
     {
-        foreach (long id in _replicaSpans.Keys.ToList())
+        foreach (long id in _calls.Keys)
         {
-            EndReplica(id, "no answer");
+            EndReplica(id, "no answer"); // changes the entry in place, not the dictionary
         }
 
         NodeTelemetry.End(_span);

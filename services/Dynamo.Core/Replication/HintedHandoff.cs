@@ -110,8 +110,12 @@ internal sealed class HintedHandoff
             foreach (var (target, indexes) in _byTarget)
             {
                 var items = indexes.Select(i => new ReplicaItem(_items[i].Hint.Key.Table, _items[i].Hint.Key.Key, _items[i].Hint.Object)).ToList();
-                long id = 0;
-                NodeTelemetry.Within(_span, () => id = ops.Send(this, target, rid => new ReplicaSync(rid, items, SyncPurpose.HintDelivery)));
+                long id;
+                using (NodeTelemetry.Enter(_span))
+                {
+                    id = ops.Send(this, target, rid => new ReplicaSync(rid, items, SyncPurpose.HintDelivery));
+                }
+
                 _targetOfRequest[id] = target;
             }
 

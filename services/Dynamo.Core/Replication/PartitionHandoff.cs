@@ -132,8 +132,12 @@ internal sealed class PartitionHandoff
 
             foreach (var (target, list) in byTarget)
             {
-                long id = 0;
-                NodeTelemetry.Within(_span, () => id = ops.Send(this, target, rid => new ReplicaSync(rid, list, SyncPurpose.Handoff)));
+                long id;
+                using (NodeTelemetry.Enter(_span))
+                {
+                    id = ops.Send(this, target, rid => new ReplicaSync(rid, list, SyncPurpose.Handoff));
+                }
+
                 _targetOfRequest[id] = target;
             }
 

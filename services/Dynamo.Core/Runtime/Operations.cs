@@ -57,6 +57,16 @@ internal sealed class Operations
         return id;
     }
 
+    /// <summary><see cref="Send(Operation, NodeId, Func{long, Message})"/> with a static factory and its state: no closure per replica call.</summary>
+    public long Send<TState>(Operation op, NodeId to, TState state, Func<long, TState, Message> request)
+    {
+        long id = _ctx.NextRequestId();
+        _byRequest[id] = op;
+        op.Requests.Add(id);
+        _ctx.Send(to, request(id, state));
+        return id;
+    }
+
     public void Deadline(Operation op, long delayMs, OperationDeadline kind) =>
         _ctx.After(delayMs, new OperationTimer(op.Id, kind));
 

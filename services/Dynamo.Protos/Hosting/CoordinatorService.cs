@@ -8,8 +8,8 @@ public sealed class CoordinatorService(StateMachineHost host, IDurabilityBarrier
 {
     public override async Task<ClientReply> Put(PutRequest request, ServerCallContext context)
     {
-        var write = ProtoMapper.FromProto(0, request);
-        var reply = (C.ClientReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), id => write with { RequestId = id }, context.CancellationToken);
+        var write = ProtoMapper.FromProto(host.NextInboundId(), request);
+        var reply = (C.ClientReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), write, context.CancellationToken);
         if (reply.Status == C.ClientStatus.Ok)
         {
             // The coordinator's own copy counts towards W: it must be durable before the client hears "ok".
@@ -21,15 +21,15 @@ public sealed class CoordinatorService(StateMachineHost host, IDurabilityBarrier
 
     public override async Task<ClientReply> Get(GetRequest request, ServerCallContext context)
     {
-        var read = ProtoMapper.FromProto(0, request);
-        var reply = (C.ClientReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), id => read with { RequestId = id }, context.CancellationToken);
+        var read = ProtoMapper.FromProto(host.NextInboundId(), request);
+        var reply = (C.ClientReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), read, context.CancellationToken);
         return ProtoMapper.ToProto(reply);
     }
 
     public override async Task<RangeReply> Range(RangeRequest request, ServerCallContext context)
     {
-        var range = ProtoMapper.FromProto(0, request);
-        var reply = (C.ClientRangeReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), id => range with { RequestId = id }, context.CancellationToken);
+        var range = ProtoMapper.FromProto(host.NextInboundId(), request);
+        var reply = (C.ClientRangeReply)await host.CallInboundAsync(ClusterAuthInterceptor.Caller(context), range, context.CancellationToken);
         return ProtoMapper.ToProto(reply);
     }
 

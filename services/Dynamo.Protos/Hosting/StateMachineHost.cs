@@ -68,7 +68,10 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
     public Random Random { get; } = new();
 
     /// <summary>Runs <paramref name="action"/> against the state machine, alone.</summary>
-    public void Run(Action<IStateMachine> action)
+    public void Run(Action<IStateMachine> action) => Run(action, static (m, a) => a(m));
+
+    /// <summary><see cref="Run(Action{IStateMachine})"/> with a static action and its state: no closure on the request path.</summary>
+    public void Run<TState>(TState state, Action<IStateMachine, TState> action)
     {
         if (_disposed || Machine is not { } machine)
         {
@@ -79,7 +82,7 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
         {
             try
             {
-                action(machine);
+                action(machine, state);
             }
             catch (Exception ex)
             {
@@ -151,20 +154,38 @@ public sealed class StateMachineHost : INodeEnvironment, IDisposable
     /// Delivers an incoming request (built with the id this host assigns) and waits for the state
     /// machine's response to it.
     /// </summary>
-    public async Task<Message> CallInboundAsync(NodeId from, Func<long, Message> request, CancellationToken cancellation)
+    public Task<Message> CallInboundAsync(NodeId from, Func<long, Message> request, CancellationToken cancellation) =>
+        CallInboundAsync(from, request(NextInboundId()), cancellation);
+
+    /// <summary>The id for a request that is about to be given to <see cref="CallInboundAsync(NodeId, Message, CancellationToken)"/>.</summary>
+    public long NextInboundId() => Interlocked.Increment(ref _inboundIds);
+
+    /// <summary>
+    /// Delivers <paramref name="request"/>, made with an id from <see cref="NextInboundId"/>, and waits for
+    /// the state machine's response to it. Every client request comes through here: it allocates no
+    /// closure, only the pending call itself.
+    /// </summary>
+    public async Task<Message> CallInboundAsync(NodeId from, Message request, CancellationToken cancellation)
     {
-        long id = Interlocked.Increment(ref _inboundIds);
-        var pending = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inbound[(from, id)] = pending;
-        using var registration = cancellation.Register(() =>
+        var pending = new PendingInbound(this, from, ((IRequest)request).RequestId);
+        _inbound[(from, pending.Id)] = pending;
+        using var registration = cancellation.UnsafeRegister(static (p, ct) => ((PendingInbound)p!).Cancel(ct), pending);
+        Run((From: from, Request: request), static (m, s) => m.Handle(s.From, s.Request));
+        return await pending.Task;
+    }
+
+    // A request waiting for its response; it removes itself when the caller gives up.
+    private sealed class PendingInbound(StateMachineHost host, NodeId from, long id) : TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public long Id { get; } = id;
+
+        public void Cancel(CancellationToken cancellation)
         {
-            if (_inbound.TryRemove((from, id), out var p))
+            if (host._inbound.TryRemove((from, Id), out var p))
             {
                 p.TrySetCanceled(cancellation);
             }
-        });
-        Run(m => m.Handle(from, request(id)));
-        return await pending.Task;
+        }
     }
 
     /// <summary>

@@ -23,14 +23,11 @@ internal sealed class CoordinatedRead : Operation
     private readonly List<NodeId> _targets = [];
     private readonly HashSet<NodeId> _used = [];
     private readonly List<ReadRepair.Reply> _replies = [];
-    private readonly Dictionary<long, ReplicaCall> _calls = [];
+    private readonly Dictionary<long, (NodeId Target, ReplicaCallTrace Trace)> _calls = [];
     private int _primarySlotsMissing;
     private bool _replied;
     private Activity? _span;
     private long _started;
-
-    // One replica call: whom it asked, and what its metric and span need until it ends (answered or not).
-    private record struct ReplicaCall(NodeId Target, string Role, Activity? Span, long Started, bool Ended = false);
 
     public CoordinatedRead(QuorumCoordinator owner, NodeId client, ClientRead msg, PreferenceList pref, int r)
     {
@@ -105,26 +102,14 @@ internal sealed class CoordinatedRead : Operation
             id = _owner.Operations.Send(this, target, this, static (rid, read) => new ReplicaRead(rid, read._msg.Table, read._msg.Key));
         }
 
-        _calls[id] = new ReplicaCall(target, _pref.IsPrimary(target) ? "owner" : "fallback", span, Stopwatch.GetTimestamp());
+        _calls[id] = (target, new ReplicaCallTrace(_pref.IsPrimary(target) ? "owner" : "fallback", span));
     }
 
-    /// <summary>Ends the call's span and metric once; false when it had already ended (or is unknown).</summary>
+    // Ends the call's trace in place (the dictionary itself does not change); false when it had already ended or is unknown.
     private bool EndReplica(long requestId, string outcome)
     {
         ref var call = ref CollectionsMarshal.GetValueRefOrNullRef(_calls, requestId);
-        if (Unsafe.IsNullRef(ref call) || call.Ended)
-        {
-            return false;
-        }
-
-        call.Ended = true;
-        NodeTelemetry.ReplicaDuration.Record(
-            NodeTelemetry.ElapsedMs(call.Started),
-            new("dynamo.operation", "get"),
-            new("dynamo.replica.role", call.Role),
-            new("dynamo.outcome", outcome));
-        NodeTelemetry.End(call.Span, outcome);
-        return true;
+        return !Unsafe.IsNullRef(ref call) && call.Trace.End("get", outcome);
     }
 
     private NodeId? NextFallback() => Ctx.TakeFallback(_pref, _used);

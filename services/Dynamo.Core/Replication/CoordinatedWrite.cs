@@ -26,7 +26,7 @@ internal sealed class CoordinatedWrite : Operation
     private readonly List<Slot> _slots = [];
     private readonly HashSet<NodeId> _used = [];
     private readonly HashSet<NodeId> _acked = [];
-    private readonly Dictionary<long, ReplicaCall> _calls = [];
+    private readonly Dictionary<long, (Slot Slot, ReplicaCallTrace Trace)> _calls = [];
     private DottedVersionVectorSet _set = DottedVersionVectorSet.Empty;
     private string? _replyContext;
     private bool _replied;
@@ -42,9 +42,6 @@ internal sealed class CoordinatedWrite : Operation
         _context = context;
         _w = w;
     }
-
-    // One replica call: the slot it fills, and what its metric and span need until it ends.
-    private record struct ReplicaCall(Slot Slot, string Role, Activity? Span, long Started, bool Ended = false);
 
     private sealed class Slot(NodeId primary)
     {
@@ -198,24 +195,17 @@ internal sealed class CoordinatedWrite : Operation
             id = _owner.Operations.Send(this, target, (Write: this, HintFor: hintFor), static (rid, s) => new ReplicaWrite(rid, s.Write._msg.Table, s.Write._msg.Key, s.Write._set, s.HintFor));
         }
 
-        _calls[id] = new ReplicaCall(slot, hintFor is null ? "owner" : "fallback", span, Stopwatch.GetTimestamp());
+        _calls[id] = (slot, new ReplicaCallTrace(hintFor is null ? "owner" : "fallback", span));
     }
 
+    // Ends the call's trace in place (the dictionary itself does not change).
     private void EndReplica(long requestId, string outcome)
     {
         ref var call = ref CollectionsMarshal.GetValueRefOrNullRef(_calls, requestId);
-        if (Unsafe.IsNullRef(ref call) || call.Ended)
+        if (!Unsafe.IsNullRef(ref call))
         {
-            return;
+            call.Trace.End(Operation, outcome);
         }
-
-        call.Ended = true;
-        NodeTelemetry.ReplicaDuration.Record(
-            NodeTelemetry.ElapsedMs(call.Started),
-            new("dynamo.operation", Operation),
-            new("dynamo.replica.role", call.Role),
-            new("dynamo.outcome", outcome));
-        NodeTelemetry.End(call.Span, outcome);
     }
 
     public override void OnResponse(NodeId from, long requestId, Message response)

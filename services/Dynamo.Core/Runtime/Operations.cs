@@ -48,14 +48,8 @@ internal sealed class Operations
     }
 
     /// <summary>Sends a request on behalf of <paramref name="op"/>; its response will be routed to it.</summary>
-    public long Send(Operation op, NodeId to, Func<long, Message> request)
-    {
-        long id = _ctx.NextRequestId();
-        _byRequest[id] = op;
-        op.Requests.Add(id);
-        _ctx.Send(to, request(id));
-        return id;
-    }
+    public long Send(Operation op, NodeId to, Func<long, Message> request) =>
+        Send(op, to, request, static (id, make) => make(id));
 
     /// <summary><see cref="Send(Operation, NodeId, Func{long, Message})"/> with a static factory and its state: no closure per replica call.</summary>
     public long Send<TState>(Operation op, NodeId to, TState state, Func<long, TState, Message> request)

@@ -82,8 +82,7 @@ public sealed class BenchRunner(BenchOptions options)
                                     continue;
                                 }
 
-                                var label = options.Rounds > 1 ? $"{selected[i].Name} · round {round}/{options.Rounds}" : selected[i].Name;
-                                var task = ctx.AddTask(Markup.Escape(label), maxValue: eta.PhaseSecondsPerSystem);
+                                var task = ctx.AddTask(Markup.Escape(Label(selected[i].Name, round)), maxValue: eta.PhaseSecondsPerSystem);
                                 await RunSystemAsync(selected[i], results.Systems[i], keys, supervisor, task, eta, round, token);
                             }
                         }
@@ -196,6 +195,9 @@ public sealed class BenchRunner(BenchOptions options)
         }
     }
 
+    /// <summary>How a system's run is named in the progress display and the log: with its round when there are several.</summary>
+    private string Label(string name, int round) => options.Rounds > 1 ? F($"{name} (round {round}/{options.Rounds})") : name;
+
     /// <summary>The catalog order rotated by one place per round: every system runs early in some round and late in another.</summary>
     public static IEnumerable<int> RoundOrder(int systems, int round) =>
         Enumerable.Range(0, systems).Select(i => (i + round - 1) % systems);
@@ -211,7 +213,7 @@ public sealed class BenchRunner(BenchOptions options)
         CancellationToken ct)
     {
         var name = descriptor.Name;
-        var label = options.Rounds > 1 ? F($"{name} (round {round}/{options.Rounds})") : name;
+        var label = Label(name, round);
         void Status(string text) => task.Description = $"[bold]{Markup.Escape(label)}[/] {Markup.Escape(text)}";
 
         IBenchSystem? system = null;
